@@ -1,1 +1,65 @@
-export const version = '0.1.0';
+export {
+  type CatalogueOptions,
+  type CatalogueSources,
+  DURATION_BUCKETS,
+  defineCatalogue,
+  type MetricNames,
+  metricNames,
+  RESPONSE_BUCKETS,
+  REST_BUCKETS,
+  type ShardState,
+  USER_DURATION_BUCKETS,
+} from './catalogue';
+export {
+  type ArgusConfig,
+  ArgusConfigError,
+  type ArgusOptions,
+  type ConfigProblem,
+  type Env,
+  isLoopbackHost,
+  resolveConfig,
+} from './config';
+export { createTelemetry, errorType, type Telemetry } from './ergonomics';
+export { MetricDefinitionError, UnknownMetricError } from './errors';
+export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
+export { HealthState } from './health';
+export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
+export { createLogger, type LogFormat, silentLogger } from './logger';
+export {
+  Counter,
+  CounterHandle,
+  DEFAULT_LABEL_VALUE_CAP,
+  FOLDED_LABEL_VALUE,
+  Histogram,
+  HistogramHandle,
+  MetricRegistry,
+  type MetricRegistryOptions,
+} from './registry';
+export {
+  BatchingSink,
+  type BatchingSinkOptions,
+  type BatchingSinkStats,
+  type DropReason,
+  type EventSink,
+  NullSink,
+  type SinkCloseReport,
+} from './sink';
+export { BoundedTimerMap } from './timer-map';
+export type {
+  BackendMetricDef,
+  CounterDef,
+  CounterSeries,
+  GaugeCollect,
+  GaugeDef,
+  GaugeEmit,
+  HistogramDef,
+  HistogramSeries,
+  InfoDef,
+  Labels,
+  LabelValues,
+  Logger,
+  MetricBackend,
+  MetricDef,
+  MetricKind,
+} from './types';
+export { version } from './version';

@@ -1,0 +1,194 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArgusConfigError, isLoopbackHost, resolveConfig } from './config';
+
+const problemsOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ArgusConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected an ArgusConfigError');
+};
+
+describe('resolveConfig', () => {
+  it('has sane defaults with an empty environment', () => {
+    const c = resolveConfig({}, {});
+    expect(c).toMatchObject({
+      port: 9191,
+      host: '0.0.0.0',
+      metricsPath: '/metrics',
+      clusterId: 'default',
+      namespace: 'discord',
+      enablePerGuild: false,
+      timerCap: 10_000,
+      processMetrics: true,
+      dashboard: true,
+      dashboardPath: '/',
+      dashboardInterval: 5,
+      logFormat: 'text',
+      pushgatewayJob: 'argus',
+      pushgatewayInterval: 15,
+      serverStart: 'ready',
+    });
+    expect(c.dashboardAuthToken).toBeUndefined();
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('options beat ARGUS_* variables, which beat defaults', () => {
+    const env = { ARGUS_PORT: '9000', ARGUS_NAMESPACE: 'bot', ARGUS_CLUSTER_ID: 'eu' };
+    expect(resolveConfig({}, env)).toMatchObject({ port: 9000, namespace: 'bot', clusterId: 'eu' });
+    expect(resolveConfig({ port: 9500, namespace: 'mine' }, env)).toMatchObject({
+      port: 9500,
+      namespace: 'mine',
+      clusterId: 'eu',
+    });
+  });
+
+  it('falls back from ARGUS_PORT to SERVER_PORT to PORT, and ARGUS_HOST to SERVER_IP', () => {
+    expect(resolveConfig({}, { PORT: '3000' }).port).toBe(3000);
+    expect(resolveConfig({}, { PORT: '3000', SERVER_PORT: '25565' }).port).toBe(25565);
+    expect(resolveConfig({}, { PORT: '3000', SERVER_PORT: '25565', ARGUS_PORT: '1' }).port).toBe(1);
+    expect(resolveConfig({}, { SERVER_IP: '10.0.0.2' }).host).toBe('10.0.0.2');
+    expect(resolveConfig({}, { SERVER_IP: '10.0.0.2', ARGUS_HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
+  it('treats an empty variable as unset instead of an empty secret', () => {
+    const c = resolveConfig({}, { ARGUS_DASHBOARD_AUTH_TOKEN: '', ARGUS_NAMESPACE: '  ', ARGUS_PORT: '' });
+    expect(c.dashboardAuthToken).toBeUndefined();
+    expect(c.namespace).toBe('discord');
+    expect(c.port).toBe(9191);
+  });
+
+  it.each([
+    ['yes', true],
+    ['ON', true],
+    ['1', true],
+    ['true', true],
+    ['no', false],
+    ['Off', false],
+    ['0', false],
+    ['false', false],
+  ])('parses boolean word %s', (word, value) => {
+    expect(resolveConfig({}, { ARGUS_ENABLE_PER_GUILD: word }).enablePerGuild).toBe(value);
+  });
+
+  it.each([
+    [{ ARGUS_PORT: 'abc' }, 'port', 'ARGUS_PORT', '"abc"', /integer/],
+    [{ SERVER_PORT: '70000' }, 'port', 'SERVER_PORT', '"70000"', /between 0 and 65535/],
+    [{ ARGUS_TIMER_CAP: '1.5' }, 'timerCap', 'ARGUS_TIMER_CAP', '"1.5"', /integer/],
+    [{ ARGUS_TIMER_CAP: '0' }, 'timerCap', 'ARGUS_TIMER_CAP', '"0"', /between 1/],
+    [{ ARGUS_ENABLE_TRACING: 'maybe' }, 'enableTracing', 'ARGUS_ENABLE_TRACING', '"maybe"', /boolean/],
+    [{ ARGUS_NAMESPACE: 'my-bot' }, 'namespace', 'ARGUS_NAMESPACE', '"my-bot"', /Prometheus name/],
+    [{ ARGUS_NAMESPACE: '9bot' }, 'namespace', 'ARGUS_NAMESPACE', '"9bot"', /Prometheus name/],
+    [
+      { ARGUS_OTLP_ENDPOINT: 'grpc://x:4317' },
+      'otlpEndpoint',
+      'ARGUS_OTLP_ENDPOINT',
+      '"grpc://x:4317"',
+      /http/,
+    ],
+    [{ ARGUS_GRAFANA_URL: 'not a url' }, 'grafanaUrl', 'ARGUS_GRAFANA_URL', '"not a url"', /valid URL/],
+    [
+      { ARGUS_GRAFANA_URL: 'javascript:alert(1)' },
+      'grafanaUrl',
+      'ARGUS_GRAFANA_URL',
+      '"javascript:alert(1)"',
+      /http/,
+    ],
+    [{ ARGUS_CLICKHOUSE_DSN: 'ftp://db' }, 'clickhouseDsn', 'ARGUS_CLICKHOUSE_DSN', '"ftp://db"', /http/],
+    [{ ARGUS_LOG_FORMAT: 'xml' }, 'logFormat', 'ARGUS_LOG_FORMAT', '"xml"', /text, json/],
+    [
+      { ARGUS_METRICS_PATH: '/met rics' },
+      'metricsPath',
+      'ARGUS_METRICS_PATH',
+      '"/met rics"',
+      /plain URL path/,
+    ],
+    [{ ARGUS_METRICS_PATH: '/healthz' }, 'metricsPath', 'ARGUS_METRICS_PATH', '"/healthz"', /reserved/],
+    [{ ARGUS_DASHBOARD_PATH: '/metrics' }, 'dashboardPath', 'ARGUS_DASHBOARD_PATH', '"/metrics"', /collides/],
+    [{ ARGUS_DASHBOARD_PATH: '/api/ui' }, 'dashboardPath', 'ARGUS_DASHBOARD_PATH', '"/api/ui"', /reserved/],
+  ])('names the option, variable and value for %j', (env, option, envVar, value, reason) => {
+    const [p, ...rest] = problemsOf(() => resolveConfig({}, env));
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({ option, envVar, value });
+    expect(p!.reason).toMatch(reason);
+  });
+
+  it('reports every problem at once in one readable error', () => {
+    let message = '';
+    try {
+      resolveConfig({ port: -1 }, { ARGUS_DASHBOARD: 'nah' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('port (env ARGUS_PORT / SERVER_PORT / PORT) = -1');
+    expect(message).toContain('dashboard (env ARGUS_DASHBOARD) = "nah"');
+  });
+
+  it('refuses unknown options and wrongly typed option values', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JavaScript caller with a typo
+    expect(problemsOf(() => resolveConfig({ prot: 1 } as any, {}))[0]).toMatchObject({ option: 'prot' });
+    // biome-ignore lint/suspicious/noExplicitAny: a JavaScript caller passing a string
+    expect(resolveConfig({ dashboard: 'no' } as any, {}).dashboard).toBe(false);
+    // biome-ignore lint/suspicious/noExplicitAny: a JavaScript caller passing a number
+    expect(problemsOf(() => resolveConfig({ dashboard: 2 } as any, {}))[0]?.reason).toMatch(/boolean/);
+    expect(problemsOf(() => resolveConfig({ dashboardAuthToken: '' }, {}))[0]?.reason).toMatch(/empty/);
+  });
+
+  it('lets the dashboard path collide when the dashboard is off', () => {
+    expect(resolveConfig({ dashboard: false, dashboardPath: '/metrics' }, {}).dashboard).toBe(false);
+  });
+
+  it('normalises paths', () => {
+    expect(resolveConfig({ metricsPath: 'prom/', dashboardPath: '/ui/' }, {})).toMatchObject({
+      metricsPath: '/prom',
+      dashboardPath: '/ui',
+    });
+  });
+
+  it('never shows a secret in an error', () => {
+    const secret = 'super-secret\nvalue';
+    let message = '';
+    try {
+      resolveConfig({ metricsAuthToken: secret }, {});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('metricsAuthToken');
+    expect(message).toContain('<redacted>');
+    expect(message).not.toContain('super-secret');
+  });
+
+  it('reads tokens from *_FILE variables, and names an unreadable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-config-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, 's3cret\n');
+    expect(resolveConfig({}, { ARGUS_DASHBOARD_AUTH_TOKEN_FILE: file }).dashboardAuthToken).toBe('s3cret');
+    expect(resolveConfig({}, { ARGUS_METRICS_AUTH_TOKEN_FILE: file }).metricsAuthToken).toBe('s3cret');
+    // The variable itself wins over the file.
+    expect(
+      resolveConfig({}, { ARGUS_METRICS_AUTH_TOKEN: 'direct', ARGUS_METRICS_AUTH_TOKEN_FILE: file })
+        .metricsAuthToken,
+    ).toBe('direct');
+    const [p] = problemsOf(() =>
+      resolveConfig({}, { ARGUS_DASHBOARD_AUTH_TOKEN_FILE: join(dir, 'missing') }),
+    );
+    expect(p).toMatchObject({ option: 'dashboardAuthToken', envVar: 'ARGUS_DASHBOARD_AUTH_TOKEN_FILE' });
+    expect(p!.reason).toMatch(/ENOENT/);
+  });
+
+  it('falls back from tracingEndpoint to otlpEndpoint, and accepts a local ClickHouse path', () => {
+    const c = resolveConfig({ otlpEndpoint: 'http://collector:4318' }, { ARGUS_CLICKHOUSE_DSN: './data/ch' });
+    expect(c.tracingEndpoint).toBe('http://collector:4318');
+    expect(c.clickhouseDsn).toBe('./data/ch');
+  });
+
+  it('knows loopback hosts', () => {
+    expect(['127.0.0.1', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', '::'].some(isLoopbackHost)).toBe(false);
+  });
+});

@@ -1,0 +1,397 @@
+import { readFileSync } from 'node:fs';
+import type { LogFormat } from './logger';
+
+/** Options a bot passes to `argus(client, options)`. Each has an `ARGUS_*` variable. */
+export interface ArgusOptions {
+  /** Port of the metrics/dashboard server. Env: ARGUS_PORT, then SERVER_PORT, then PORT. Default 9191. */
+  port?: number;
+  /** Bind address. Env: ARGUS_HOST, then SERVER_IP. Default 0.0.0.0. */
+  host?: string;
+  /** Env: ARGUS_METRICS_PATH. Default /metrics. */
+  metricsPath?: string;
+  /** Value of the `cluster` label. Env: ARGUS_CLUSTER_ID. Default "default". */
+  clusterId?: string;
+  /** Prefix of the bot metrics (`argus_*` self-metrics are never prefixed). Env: ARGUS_NAMESPACE. Default discord. */
+  namespace?: string;
+  /** Per-guild events to the analytics sink. Env: ARGUS_ENABLE_PER_GUILD. Default false. */
+  enablePerGuild?: boolean;
+  /** Cap of each in-flight timer map. Env: ARGUS_TIMER_CAP. Default 10000. */
+  timerCap?: number;
+  /** Distinct values per label of one metric before new ones fold into "other". Env: ARGUS_LABEL_VALUE_CAP. Default 300. */
+  labelValueCap?: number;
+  /** Node.js process metrics from prom-client. Env: ARGUS_PROCESS_METRICS. Default true. */
+  processMetrics?: boolean;
+  /** OTLP/HTTP endpoint for metric push. Env: ARGUS_OTLP_ENDPOINT. */
+  otlpEndpoint?: string;
+  /** Env: ARGUS_ENABLE_TRACING. Default false. */
+  enableTracing?: boolean;
+  /** Env: ARGUS_TRACING_ENDPOINT. Falls back to otlpEndpoint. */
+  tracingEndpoint?: string;
+  /** Env: ARGUS_PUSHGATEWAY_URL. */
+  pushgatewayUrl?: string;
+  /** Env: ARGUS_PUSHGATEWAY_JOB. Default argus. */
+  pushgatewayJob?: string;
+  /** Seconds between pushes. Env: ARGUS_PUSHGATEWAY_INTERVAL. Default 15. */
+  pushgatewayInterval?: number;
+  /** Env: ARGUS_PUSHGATEWAY_USERNAME. */
+  pushgatewayUsername?: string;
+  /** Env: ARGUS_PUSHGATEWAY_PASSWORD (or ARGUS_PUSHGATEWAY_PASSWORD_FILE). */
+  pushgatewayPassword?: string;
+  /** Serve the dashboard and /api/*. Env: ARGUS_DASHBOARD. Default true. */
+  dashboard?: boolean;
+  /** Env: ARGUS_DASHBOARD_PATH. Default /. */
+  dashboardPath?: string;
+  /** Seconds between dashboard updates. Env: ARGUS_DASHBOARD_INTERVAL. Default 5. */
+  dashboardInterval?: number;
+  /** Bearer token for the dashboard and /api/*. Env: ARGUS_DASHBOARD_AUTH_TOKEN or ARGUS_DASHBOARD_AUTH_TOKEN_FILE. */
+  dashboardAuthToken?: string;
+  /** Bearer token for the metrics path only. Env: ARGUS_METRICS_AUTH_TOKEN or ARGUS_METRICS_AUTH_TOKEN_FILE. */
+  metricsAuthToken?: string;
+  /** Env: ARGUS_GRAFANA_URL. */
+  grafanaUrl?: string;
+  /** Env: ARGUS_LOG_FORMAT (text or json). Default text. */
+  logFormat?: LogFormat;
+  /** A ClickHouse URL, a local directory, or "embedded". Env: ARGUS_CLICKHOUSE_DSN. */
+  clickhouseDsn?: string;
+  /** Start the server when the client is ready, or at once. Env: ARGUS_SERVER_START. Default ready. */
+  serverStart?: 'ready' | 'immediate';
+}
+
+/** The resolved, validated configuration. Frozen. */
+export interface ArgusConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly metricsPath: string;
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly enablePerGuild: boolean;
+  readonly timerCap: number;
+  readonly labelValueCap: number;
+  readonly processMetrics: boolean;
+  readonly otlpEndpoint: string | undefined;
+  readonly enableTracing: boolean;
+  readonly tracingEndpoint: string | undefined;
+  readonly pushgatewayUrl: string | undefined;
+  readonly pushgatewayJob: string;
+  readonly pushgatewayInterval: number;
+  readonly pushgatewayUsername: string | undefined;
+  readonly pushgatewayPassword: string | undefined;
+  readonly dashboard: boolean;
+  readonly dashboardPath: string;
+  readonly dashboardInterval: number;
+  readonly dashboardAuthToken: string | undefined;
+  readonly metricsAuthToken: string | undefined;
+  readonly grafanaUrl: string | undefined;
+  readonly logFormat: LogFormat;
+  readonly clickhouseDsn: string | undefined;
+  readonly serverStart: 'ready' | 'immediate';
+}
+
+export interface ConfigProblem {
+  option: string;
+  envVar: string;
+  /** The offending value as given, or "<redacted>" for secrets. */
+  value: string;
+  reason: string;
+}
+
+/** Every invalid value at once, each naming the option, its variable and the bad value. */
+export class ArgusConfigError extends Error {
+  override readonly name = 'ArgusConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid Argus configuration:\n${problems
+        .map((p) => `  - ${p.option} (env ${p.envVar}) = ${p.value}: ${p.reason}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+type Kind = 'port' | 'int' | 'bool' | 'string' | 'path' | 'url' | 'secret' | 'enum' | 'namespace' | 'dsn';
+
+interface Spec {
+  env: readonly string[];
+  kind: Kind;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  /** `<ENV>_FILE` holds the value (Docker/Kubernetes secrets). */
+  file?: boolean;
+}
+
+const SPECS: Record<keyof ArgusOptions, Spec> = {
+  port: { env: ['ARGUS_PORT', 'SERVER_PORT', 'PORT'], kind: 'port' },
+  host: { env: ['ARGUS_HOST', 'SERVER_IP'], kind: 'string' },
+  metricsPath: { env: ['ARGUS_METRICS_PATH'], kind: 'path' },
+  clusterId: { env: ['ARGUS_CLUSTER_ID'], kind: 'string' },
+  namespace: { env: ['ARGUS_NAMESPACE'], kind: 'namespace' },
+  enablePerGuild: { env: ['ARGUS_ENABLE_PER_GUILD'], kind: 'bool' },
+  timerCap: { env: ['ARGUS_TIMER_CAP'], kind: 'int', min: 1, max: 10_000_000 },
+  labelValueCap: { env: ['ARGUS_LABEL_VALUE_CAP'], kind: 'int', min: 1, max: 100_000 },
+  processMetrics: { env: ['ARGUS_PROCESS_METRICS'], kind: 'bool' },
+  otlpEndpoint: { env: ['ARGUS_OTLP_ENDPOINT'], kind: 'url' },
+  enableTracing: { env: ['ARGUS_ENABLE_TRACING'], kind: 'bool' },
+  tracingEndpoint: { env: ['ARGUS_TRACING_ENDPOINT'], kind: 'url' },
+  pushgatewayUrl: { env: ['ARGUS_PUSHGATEWAY_URL'], kind: 'url' },
+  pushgatewayJob: { env: ['ARGUS_PUSHGATEWAY_JOB'], kind: 'string' },
+  pushgatewayInterval: { env: ['ARGUS_PUSHGATEWAY_INTERVAL'], kind: 'int', min: 1, max: 86_400 },
+  pushgatewayUsername: { env: ['ARGUS_PUSHGATEWAY_USERNAME'], kind: 'string' },
+  pushgatewayPassword: { env: ['ARGUS_PUSHGATEWAY_PASSWORD'], kind: 'secret', file: true },
+  dashboard: { env: ['ARGUS_DASHBOARD'], kind: 'bool' },
+  dashboardPath: { env: ['ARGUS_DASHBOARD_PATH'], kind: 'path' },
+  dashboardInterval: { env: ['ARGUS_DASHBOARD_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
+  dashboardAuthToken: { env: ['ARGUS_DASHBOARD_AUTH_TOKEN'], kind: 'secret', file: true },
+  metricsAuthToken: { env: ['ARGUS_METRICS_AUTH_TOKEN'], kind: 'secret', file: true },
+  grafanaUrl: { env: ['ARGUS_GRAFANA_URL'], kind: 'url' },
+  logFormat: { env: ['ARGUS_LOG_FORMAT'], kind: 'enum', values: ['text', 'json'] },
+  clickhouseDsn: { env: ['ARGUS_CLICKHOUSE_DSN'], kind: 'dsn' },
+  serverStart: { env: ['ARGUS_SERVER_START'], kind: 'enum', values: ['ready', 'immediate'] },
+};
+
+const DEFAULTS = {
+  port: 9191,
+  host: '0.0.0.0',
+  metricsPath: '/metrics',
+  clusterId: 'default',
+  namespace: 'discord',
+  enablePerGuild: false,
+  timerCap: 10_000,
+  labelValueCap: 300,
+  processMetrics: true,
+  otlpEndpoint: undefined,
+  enableTracing: false,
+  tracingEndpoint: undefined,
+  pushgatewayUrl: undefined,
+  pushgatewayJob: 'argus',
+  pushgatewayInterval: 15,
+  pushgatewayUsername: undefined,
+  pushgatewayPassword: undefined,
+  dashboard: true,
+  dashboardPath: '/',
+  dashboardInterval: 5,
+  dashboardAuthToken: undefined,
+  metricsAuthToken: undefined,
+  grafanaUrl: undefined,
+  logFormat: 'text',
+  clickhouseDsn: undefined,
+  serverStart: 'ready',
+} as const satisfies ArgusConfig;
+
+/** Paths the server owns; neither configurable path may take them. */
+const RESERVED_PATHS = ['/healthz', '/readyz', '/api'];
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+/**
+ * The single place that reads the environment (invariant 6): options > ARGUS_* variables >
+ * defaults, every value validated, all problems reported in one error.
+ */
+export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env): ArgusConfig {
+  const problems: ConfigProblem[] = [];
+  const out: Record<string, unknown> = {};
+
+  for (const key of Object.keys(options)) {
+    if (!(key in SPECS)) {
+      problems.push({
+        option: key,
+        envVar: '-',
+        value: '-',
+        reason: `unknown option; known options are ${Object.keys(SPECS).join(', ')}`,
+      });
+    }
+  }
+
+  for (const [key, spec] of Object.entries(SPECS) as [keyof ArgusOptions, Spec][]) {
+    const primaryEnv = spec.env[0]!;
+    const given = (options as Record<string, unknown>)[key];
+    let raw: unknown;
+    let source: 'option' | 'env' | 'file' | 'default' = 'default';
+    let envVar = primaryEnv;
+    if (given !== undefined) {
+      raw = given;
+      source = 'option';
+    } else {
+      for (const name of spec.env) {
+        const value = env[name];
+        // An empty variable counts as unset, so `ARGUS_DASHBOARD_AUTH_TOKEN=` cannot enable auth with "".
+        if (value !== undefined && value.trim() !== '') {
+          raw = value;
+          envVar = name;
+          source = 'env';
+          break;
+        }
+      }
+      if (source === 'default' && spec.file) {
+        const fileVar = `${primaryEnv}_FILE`;
+        const path = env[fileVar];
+        if (path !== undefined && path.trim() !== '') {
+          envVar = fileVar;
+          try {
+            raw = readFileSync(path.trim(), 'utf8').trim();
+            source = 'file';
+          } catch (error) {
+            problems.push({
+              option: key,
+              envVar: fileVar,
+              value: JSON.stringify(path),
+              reason: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+            });
+            continue;
+          }
+        }
+      }
+    }
+    if (source === 'default') {
+      out[key] = DEFAULTS[key];
+      continue;
+    }
+    const problem = (reason: string) =>
+      problems.push({
+        option: key,
+        envVar: source === 'option' ? spec.env.join(' / ') : envVar,
+        value: spec.kind === 'secret' ? '<redacted>' : JSON.stringify(raw),
+        reason,
+      });
+    const parsed = parseValue(spec, raw, source === 'option', problem);
+    if (parsed !== INVALID) out[key] = parsed;
+  }
+
+  if (problems.length === 0) crossCheck(out as unknown as ArgusConfig, problems);
+  if (problems.length > 0) throw new ArgusConfigError(problems);
+  const config = out as unknown as Record<keyof ArgusConfig, unknown>;
+  config.tracingEndpoint ??= config.otlpEndpoint;
+  return Object.freeze(config) as unknown as ArgusConfig;
+}
+
+const INVALID = Symbol('invalid');
+
+function parseValue(
+  spec: Spec,
+  raw: unknown,
+  fromOption: boolean,
+  problem: (reason: string) => void,
+): unknown {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (spec.kind) {
+    case 'bool': {
+      if (typeof text === 'boolean') return text;
+      if (typeof text === 'string') {
+        const word = text.toLowerCase();
+        if (TRUE_WORDS.has(word)) return true;
+        if (FALSE_WORDS.has(word)) return false;
+      }
+      problem('expected a boolean (true/false, yes/no, on/off, 1/0)');
+      return INVALID;
+    }
+    case 'port':
+    case 'int': {
+      const min = spec.kind === 'port' ? 0 : (spec.min ?? Number.MIN_SAFE_INTEGER);
+      const max = spec.kind === 'port' ? 65_535 : (spec.max ?? Number.MAX_SAFE_INTEGER);
+      let value: number;
+      if (typeof text === 'number') value = text;
+      else if (typeof text === 'string' && /^-?\d+$/.test(text)) value = Number(text);
+      else {
+        problem('expected an integer');
+        return INVALID;
+      }
+      if (!Number.isInteger(value)) {
+        problem('expected an integer');
+        return INVALID;
+      }
+      if (value < min || value > max) {
+        problem(`must be between ${min} and ${max}`);
+        return INVALID;
+      }
+      return value;
+    }
+    case 'string':
+    case 'secret':
+    case 'enum':
+    case 'namespace':
+    case 'path':
+    case 'url':
+    case 'dsn': {
+      if (typeof text !== 'string') {
+        problem('expected a string');
+        return INVALID;
+      }
+      if (text === '') {
+        problem(fromOption ? 'must not be empty (leave the option out instead)' : 'must not be empty');
+        return INVALID;
+      }
+      if (spec.kind === 'enum' && !spec.values!.includes(text)) {
+        problem(`expected one of ${spec.values!.join(', ')}`);
+        return INVALID;
+      }
+      if (spec.kind === 'namespace' && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(text)) {
+        problem(
+          'must be a Prometheus name prefix: letters, digits and underscores, not starting with a digit',
+        );
+        return INVALID;
+      }
+      if (spec.kind === 'path') {
+        const path = text.startsWith('/') ? text : `/${text}`;
+        if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path.includes('//') || path.includes('/../')) {
+          problem('must be a plain URL path such as /metrics');
+          return INVALID;
+        }
+        return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+      }
+      if (spec.kind === 'url' || (spec.kind === 'dsn' && text.includes('://'))) {
+        let url: URL;
+        try {
+          url = new URL(text);
+        } catch {
+          problem('is not a valid URL');
+          return INVALID;
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+          problem(`must be an http:// or https:// URL, not ${url.protocol}//`);
+          return INVALID;
+        }
+        return text;
+      }
+      if (spec.kind === 'secret' && /[\r\n]/.test(text)) {
+        problem('must be a single line');
+        return INVALID;
+      }
+      return text;
+    }
+  }
+}
+
+function crossCheck(config: ArgusConfig, problems: ConfigProblem[]): void {
+  const check = (option: 'metricsPath' | 'dashboardPath', envVar: string, path: string) => {
+    for (const reserved of RESERVED_PATHS) {
+      if (path === reserved || path.startsWith(`${reserved}/`)) {
+        problems.push({
+          option,
+          envVar,
+          value: JSON.stringify(path),
+          reason: `${reserved} is reserved by Argus`,
+        });
+      }
+    }
+  };
+  check('metricsPath', 'ARGUS_METRICS_PATH', config.metricsPath);
+  if (config.dashboard) {
+    check('dashboardPath', 'ARGUS_DASHBOARD_PATH', config.dashboardPath);
+    const metrics = config.metricsPath;
+    const dash = config.dashboardPath;
+    if (metrics === dash || (dash !== '/' && metrics.startsWith(`${dash}/`))) {
+      problems.push({
+        option: 'dashboardPath',
+        envVar: 'ARGUS_DASHBOARD_PATH',
+        value: JSON.stringify(dash),
+        reason: `collides with metricsPath ${JSON.stringify(metrics)}; give them different paths`,
+      });
+    }
+  }
+}
+
+/** Whether a bind address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}

@@ -1,0 +1,243 @@
+/**
+ * The analytical path (invariant 7): per-guild events go to a sink, never to metric labels.
+ * `record` is called on the bot's hot path, so it is synchronous and must never block.
+ */
+export interface EventSink<E> {
+  record(event: E): void;
+  close(deadlineMs?: number): Promise<SinkCloseReport>;
+}
+
+export interface SinkCloseReport {
+  /** Events written during close. */
+  flushed: number;
+  /** Events still queued when the deadline passed; they are counted as dropped (`shutdown`). */
+  unflushed: number;
+}
+
+/** The default sink: records nothing, costs nothing. */
+export class NullSink<E = unknown> implements EventSink<E> {
+  record(_event: E): void {}
+  async close(): Promise<SinkCloseReport> {
+    return { flushed: 0, unflushed: 0 };
+  }
+}
+
+export type DropReason = 'overflow' | 'shutdown';
+
+export interface BatchingSinkOptions<E> {
+  /** Writes one batch; a rejection keeps the batch queued for a retry. */
+  write: (batch: E[]) => Promise<void>;
+  /** Events held in memory at most; past it new events are dropped and counted. Default 10,000. */
+  capacity?: number;
+  /** Flush as soon as this many events are queued. Default 500. */
+  batchSize?: number;
+  /** Flush whatever is queued at least this often. Default 1,000 ms. */
+  flushIntervalMs?: number;
+  /** First retry delay after a failed write; doubles per failure up to `maxBackoffMs`. Default 500 ms. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Consecutive failures that open the circuit. Default 5. */
+  circuitThreshold?: number;
+  /** How long an open circuit waits before one trial write. Default 30,000 ms. */
+  circuitCooldownMs?: number;
+  onDrop?: (reason: DropReason, count: number) => void;
+  /** Told when the sink becomes healthy or unhealthy (circuit closed / open). */
+  onHealth?: (up: boolean) => void;
+  onError?: (error: unknown) => void;
+}
+
+export interface BatchingSinkStats {
+  produced: number;
+  written: number;
+  dropped: number;
+  queued: number;
+  circuitOpen: boolean;
+  consecutiveFailures: number;
+}
+
+/**
+ * A bounded in-memory queue flushed in batches by size or interval. Enqueue is O(1) and never
+ * waits; overflow drops and counts. Failed writes are retried with backoff while the events fit,
+ * and a circuit breaker stops hammering a dead destination. At any moment:
+ * produced = written + dropped + queued.
+ */
+export class BatchingSink<E> implements EventSink<E> {
+  private readonly write: (batch: E[]) => Promise<void>;
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly circuitThreshold: number;
+  private readonly circuitCooldownMs: number;
+  private readonly onDrop: (reason: DropReason, count: number) => void;
+  private readonly onHealth: (up: boolean) => void;
+  private readonly onError: (error: unknown) => void;
+
+  // A ring buffer: O(1) push and batch removal without shifting arrays.
+  private readonly ring: (E | undefined)[];
+  private head = 0;
+  private length = 0;
+
+  private produced = 0;
+  private written = 0;
+  private dropped = 0;
+  private failures = 0;
+  private circuitOpenUntil = 0;
+  private nextAttemptAt = 0;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(options: BatchingSinkOptions<E>) {
+    this.write = options.write;
+    this.capacity = positiveInt('capacity', options.capacity ?? 10_000);
+    this.batchSize = positiveInt('batchSize', options.batchSize ?? 500);
+    this.flushIntervalMs = positiveInt('flushIntervalMs', options.flushIntervalMs ?? 1_000);
+    this.backoffMs = positiveInt('backoffMs', options.backoffMs ?? 500);
+    this.maxBackoffMs = positiveInt('maxBackoffMs', options.maxBackoffMs ?? 30_000);
+    this.circuitThreshold = positiveInt('circuitThreshold', options.circuitThreshold ?? 5);
+    this.circuitCooldownMs = positiveInt('circuitCooldownMs', options.circuitCooldownMs ?? 30_000);
+    this.onDrop = options.onDrop ?? (() => {});
+    this.onHealth = options.onHealth ?? (() => {});
+    this.onError = options.onError ?? (() => {});
+    this.ring = new Array(this.capacity);
+    this.timer = setInterval(() => this.tick(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(event: E): void {
+    this.produced++;
+    if (this.closed || this.length >= this.capacity) {
+      this.dropped++;
+      this.safeDrop(this.closed ? 'shutdown' : 'overflow', 1);
+      return;
+    }
+    this.ring[(this.head + this.length) % this.capacity] = event;
+    this.length++;
+    if (this.length >= this.batchSize && !this.inFlight) queueMicrotask(() => this.tick());
+  }
+
+  stats(): BatchingSinkStats {
+    return {
+      produced: this.produced,
+      written: this.written,
+      dropped: this.dropped,
+      queued: this.length,
+      circuitOpen: this.circuitOpenUntil > Date.now(),
+      consecutiveFailures: this.failures,
+    };
+  }
+
+  /** Writes one batch now if allowed (circuit, backoff); resolves when that write settles. */
+  flush(): Promise<void> {
+    this.tick(true);
+    return this.inFlight ?? Promise.resolve();
+  }
+
+  async close(deadlineMs = 5_000): Promise<SinkCloseReport> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const before = this.written;
+    const deadline = Date.now() + deadlineMs;
+    this.closed = true;
+    while (this.length > 0 && Date.now() < deadline) {
+      if (this.inFlight) {
+        await Promise.race([this.inFlight, sleep(deadline - Date.now())]);
+        continue;
+      }
+      const wait = Math.max(0, this.nextAttemptAt - Date.now());
+      if (wait > 0) {
+        if (Date.now() + wait >= deadline) break;
+        await sleep(wait);
+      }
+      this.start(true);
+      if (this.inFlight) await Promise.race([this.inFlight, sleep(deadline - Date.now())]);
+    }
+    const unflushed = this.length;
+    if (unflushed > 0) {
+      this.dropped += unflushed;
+      this.head = (this.head + unflushed) % this.capacity;
+      this.length = 0;
+      this.safeDrop('shutdown', unflushed);
+    }
+    return { flushed: this.written - before, unflushed };
+  }
+
+  private tick(force = false): void {
+    if (this.inFlight || this.length === 0) return;
+    if (!force && this.length < this.batchSize && !this.dueByInterval()) return;
+    this.start(force);
+  }
+
+  private lastFlushAt = Date.now();
+  private dueByInterval(): boolean {
+    return Date.now() - this.lastFlushAt >= this.flushIntervalMs;
+  }
+
+  private start(force: boolean): void {
+    const now = Date.now();
+    if (now < this.nextAttemptAt && !(force && this.closed)) return;
+    if (this.circuitOpenUntil > now && !this.closed) return;
+    const count = Math.min(this.batchSize, this.length);
+    const batch: E[] = new Array(count);
+    for (let i = 0; i < count; i++) batch[i] = this.ring[(this.head + i) % this.capacity]!;
+    this.lastFlushAt = now;
+    let attempt: Promise<void>;
+    try {
+      attempt = Promise.resolve(this.write(batch));
+    } catch (error) {
+      attempt = Promise.reject(error);
+    }
+    this.inFlight = attempt.then(
+      () => {
+        // Only now do the events leave the queue: a failed write keeps them for the retry.
+        for (let i = 0; i < count; i++) this.ring[(this.head + i) % this.capacity] = undefined;
+        this.head = (this.head + count) % this.capacity;
+        this.length -= count;
+        this.written += count;
+        const wasFailing = this.failures >= this.circuitThreshold;
+        this.failures = 0;
+        this.nextAttemptAt = 0;
+        this.circuitOpenUntil = 0;
+        if (wasFailing) this.safeHealth(true);
+        this.inFlight = undefined;
+        if (this.length >= this.batchSize) queueMicrotask(() => this.tick());
+      },
+      (error: unknown) => {
+        this.failures++;
+        const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (this.failures - 1));
+        this.nextAttemptAt = Date.now() + delay;
+        if (this.failures === this.circuitThreshold) this.safeHealth(false);
+        if (this.failures >= this.circuitThreshold)
+          this.circuitOpenUntil = Date.now() + this.circuitCooldownMs;
+        try {
+          this.onError(error);
+        } catch {}
+        this.inFlight = undefined;
+      },
+    );
+  }
+
+  private safeDrop(reason: DropReason, count: number): void {
+    try {
+      this.onDrop(reason, count);
+    } catch {}
+  }
+
+  private safeHealth(up: boolean): void {
+    try {
+      this.onHealth(up);
+    } catch {}
+  }
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`BatchingSink ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}
