@@ -21,8 +21,16 @@ export {
 } from './config';
 export { createTelemetry, errorType, type Telemetry } from './ergonomics';
 export { MetricDefinitionError, UnknownMetricError } from './errors';
+export type { ArgusEvent } from './events';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
+export {
+  DiscordInstrumentation,
+  type InstrumentationOptions,
+  instrumentDiscordClient,
+  type WrapCommandOptions,
+} from './instrumentation/discord-client';
+export { INTERACTION_TYPES, RESPONSE_DEADLINE_MS } from './instrumentation/interactions';
 export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
 export { createLogger, type LogFormat, silentLogger } from './logger';
 export {

@@ -20,12 +20,12 @@ describe('BoundedTimerMap', () => {
     expect(m.take(2)).toBe(20);
   });
 
-  it('drains entries older than a time, oldest first, and stops at the first newer one', () => {
+  it('drains expired entries from the oldest and stops at the first live one', () => {
     const m = new BoundedTimerMap<string>(10);
     m.start('a', 1);
     m.start('b', 2);
     m.start('c', 9);
-    expect([...m.drainOlderThan(5)]).toEqual([
+    expect([...m.drainWhile((at) => at < 5)]).toEqual([
       ['a', 1],
       ['b', 2],
     ]);

@@ -3,8 +3,8 @@
  * events that never complete cannot grow memory: past the cap the oldest entry is evicted and
  * `onEvict` is told (it feeds `argus_timers_evicted_total`). Every operation is O(1).
  */
-export class BoundedTimerMap<K = string> {
-  private readonly map = new Map<K, number>();
+export class BoundedTimerMap<K = string, V = number> {
+  private readonly map = new Map<K, V>();
 
   constructor(
     readonly cap: number,
@@ -18,33 +18,36 @@ export class BoundedTimerMap<K = string> {
     return this.map.size;
   }
 
-  start(key: K, at: number): void {
+  start(key: K, value: V): void {
     if (this.map.size >= this.cap && !this.map.has(key)) {
       // Map iteration order is insertion order, so the first key is the oldest.
       const oldest = this.map.keys().next();
       if (!oldest.done) this.map.delete(oldest.value);
       this.onEvict();
     }
-    this.map.set(key, at);
+    this.map.set(key, value);
   }
 
-  /** Removes and returns the start time, or undefined when unknown (never started or evicted). */
-  take(key: K): number | undefined {
-    const at = this.map.get(key);
-    if (at !== undefined) this.map.delete(key);
-    return at;
+  /** Removes and returns the value, or undefined when unknown (never started or evicted). */
+  take(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) this.map.delete(key);
+    return value;
   }
 
-  peek(key: K): number | undefined {
+  peek(key: K): V | undefined {
     return this.map.get(key);
   }
 
-  /** Removes and returns every entry started before `before`, oldest first. */
-  *drainOlderThan(before: number): Generator<[K, number]> {
-    for (const [key, at] of this.map) {
-      if (at >= before) return;
+  /**
+   * Removes and yields entries from the oldest while `expired` holds, stopping at the first that
+   * does not: with start times as values, a sweep costs only what it removes.
+   */
+  *drainWhile(expired: (value: V) => boolean): Generator<[K, V]> {
+    for (const [key, value] of this.map) {
+      if (!expired(value)) return;
       this.map.delete(key);
-      yield [key, at];
+      yield [key, value];
     }
   }
 

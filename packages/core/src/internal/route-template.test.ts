@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { callbackInteractionId, routeTemplate, statusClass } from './route-template';
+
+describe('routeTemplate', () => {
+  it.each([
+    ['/api/v10/channels/123456789012345678/messages?limit=5', '/channels/:id/messages'],
+    ['/channels/42/messages/43', '/channels/:id/messages/:id'],
+    ['/interactions/1234567/aW50ZXJhY3Rpb24.token-with_chars/callback', '/interactions/:id/:token/callback'],
+    ['/webhooks/99/some.interaction.token/messages/@original', '/webhooks/:id/:token/messages/@original'],
+    ['/channels/1/messages/2/reactions/%F0%9F%91%8D/@me', '/channels/:id/messages/:id/reactions/:reaction'],
+    ['/applications/5/guilds/6/commands', '/applications/:id/guilds/:id/commands'],
+    ['/gateway/bot', '/gateway/bot'],
+    ['/api/v10', '/'],
+  ])('%s → %s', (path, route) => {
+    expect(routeTemplate(path)).toBe(route);
+  });
+
+  it('never lets an id or a token through, whatever the path', () => {
+    for (let i = 0; i < 200; i++) {
+      const id = String(10 ** 5 + i * 7919);
+      const route = routeTemplate(`/api/v10/guilds/${id}/members/${id}`);
+      expect(route).not.toMatch(/\d{3,}/);
+    }
+  });
+
+  it('extracts the interaction id of a callback only', () => {
+    expect(callbackInteractionId('/interactions/777/tok/callback')).toBe('777');
+    expect(callbackInteractionId('/webhooks/1/tok')).toBeUndefined();
+  });
+
+  it('classifies statuses', () => {
+    expect([204, 429, 503, 0].map(statusClass)).toEqual(['2xx', '4xx', '5xx', 'unknown']);
+  });
+});
