@@ -1,0 +1,86 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import {
+  contentType,
+  escapeHelp,
+  escapeLabelValue,
+  formatLabels,
+  formatValue,
+  negotiateFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from './format';
+
+describe('negotiateFormat', () => {
+  it('serves OpenMetrics to Prometheus (its default Accept header)', () => {
+    const prometheus =
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+    expect(negotiateFormat(prometheus)).toBe('openmetrics');
+  });
+
+  it.each([
+    ['application/openmetrics-text', 'openmetrics'],
+    ['Application/OpenMetrics-Text; version=1.0.0; charset=utf-8', 'openmetrics'],
+    ['text/plain;q=0.5, application/openmetrics-text', 'openmetrics'],
+    ['text/plain, application/openmetrics-text', 'openmetrics'],
+    ['text/plain', 'text'],
+    ['*/*', 'text'],
+    ['', 'text'],
+    ['application/json', 'text'],
+    ['application/openmetrics-text;q=0', 'text'],
+    ['application/openmetrics-text;q=0.2, text/plain;q=0.9', 'text'],
+    ['application/openmetrics-text;q=nonsense', 'text'],
+  ] as const)('%j -> %s', (accept, expected) => {
+    expect(negotiateFormat(accept)).toBe(expected);
+  });
+
+  it('handles a missing header and repeated headers', () => {
+    expect(negotiateFormat(undefined)).toBe('text');
+    expect(negotiateFormat(null)).toBe('text');
+    expect(negotiateFormat(['text/plain;q=0.1', 'application/openmetrics-text'])).toBe('openmetrics');
+  });
+});
+
+describe('content types', () => {
+  it('are the ones prom-client uses', () => {
+    expect(TEXT_CONTENT_TYPE).toBe(Registry.PROMETHEUS_CONTENT_TYPE);
+    expect(OPENMETRICS_CONTENT_TYPE).toBe(Registry.OPENMETRICS_CONTENT_TYPE);
+    expect(contentType()).toBe(TEXT_CONTENT_TYPE);
+    expect(contentType('text')).toBe(TEXT_CONTENT_TYPE);
+    expect(contentType('openmetrics')).toBe(OPENMETRICS_CONTENT_TYPE);
+  });
+});
+
+describe('escaping', () => {
+  it('escapes backslash, double quote and newline in label values, nothing else', () => {
+    expect(escapeLabelValue('plain ✓ 🚀 é')).toBe('plain ✓ 🚀 é');
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    expect(escapeLabelValue('\\n')).toBe('\\\\n');
+    expect(escapeLabelValue('tab\there')).toBe('tab\there');
+  });
+
+  it('escapes HELP per format: quotes only in OpenMetrics', () => {
+    const help = 'Folded into "other" \\ see\nnext line';
+    expect(escapeHelp(help, 'text')).toBe('Folded into "other" \\\\ see\\nnext line');
+    expect(escapeHelp(help, 'openmetrics')).toBe('Folded into \\"other\\" \\\\ see\\nnext line');
+  });
+
+  it('formats label sets, with an optional extra label last', () => {
+    expect(formatLabels([], [])).toBe('');
+    expect(formatLabels([], [], 'le="1"')).toBe('{le="1"}');
+    expect(formatLabels(['a', 'b'], ['x', 'y"'])).toBe('{a="x",b="y\\""}');
+    expect(formatLabels(['a'], ['x'], 'le="+Inf"')).toBe('{a="x",le="+Inf"}');
+  });
+
+  it('formats values as Go and OpenMetrics parsers read them', () => {
+    expect(formatValue(0)).toBe('0');
+    expect(formatValue(42)).toBe('42');
+    expect(formatValue(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(formatValue(1e21)).toBe('1e+21');
+    expect(formatValue(1e-7)).toBe('1e-7');
+    expect(formatValue(-2.5)).toBe('-2.5');
+    expect(formatValue(Number.NaN)).toBe('NaN');
+    expect(formatValue(Number.POSITIVE_INFINITY)).toBe('+Inf');
+    expect(formatValue(Number.NEGATIVE_INFINITY)).toBe('-Inf');
+  });
+});

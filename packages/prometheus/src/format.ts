@@ -1,0 +1,78 @@
+// Exposition details shared by every family: escaping, numbers, content types and negotiation.
+
+export type ExpositionFormat = 'text' | 'openmetrics';
+
+/** The same strings prom-client's `Registry` uses, so responses match what its users expect. */
+export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** The `Content-Type` header value for a format. */
+export function contentType(format: ExpositionFormat = 'text'): string {
+  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
+}
+
+const OPENMETRICS_MEDIA_TYPE = 'application/openmetrics-text';
+
+/**
+ * Picks the exposition format for an HTTP `Accept` header: OpenMetrics when the client lists
+ * `application/openmetrics-text` with a non-zero quality at least as high as anything else it
+ * accepts (Prometheus asks for it first), the classic text format otherwise.
+ */
+export function negotiateFormat(accept: string | readonly string[] | null | undefined): ExpositionFormat {
+  const header = Array.isArray(accept) ? accept.join(',') : accept;
+  if (typeof header !== 'string' || !header.toLowerCase().includes(OPENMETRICS_MEDIA_TYPE)) return 'text';
+  let openMetrics = 0;
+  let other = 0;
+  for (const range of header.split(',')) {
+    const params = range.split(';');
+    const mediaType = params[0]!.trim().toLowerCase();
+    if (mediaType === '') continue;
+    let quality = 1;
+    for (let i = 1; i < params.length; i++) {
+      const [key, value] = params[i]!.split('=');
+      if (key?.trim().toLowerCase() === 'q') {
+        const q = Number(value?.trim());
+        quality = Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0;
+      }
+    }
+    if (mediaType === OPENMETRICS_MEDIA_TYPE) openMetrics = Math.max(openMetrics, quality);
+    else if (mediaType === 'text/plain' || mediaType === 'text/*' || mediaType === '*/*') {
+      other = Math.max(other, quality);
+    }
+  }
+  return openMetrics > 0 && openMetrics >= other ? 'openmetrics' : 'text';
+}
+
+const LABEL_VALUE_SPECIALS = /[\\\n"]/;
+
+/** Label values escape backslash, newline and double quote, in both formats. */
+export function escapeLabelValue(value: string): string {
+  if (!LABEL_VALUE_SPECIALS.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/**
+ * HELP text: the text format escapes only backslash and newline (a `\"` there is an invalid
+ * escape); OpenMetrics also requires the double quote to be escaped.
+ */
+export function escapeHelp(help: string, format: ExpositionFormat): string {
+  const escaped = help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return format === 'openmetrics' ? escaped.replace(/"/g, '\\"') : escaped;
+}
+
+/** A sample value as both formats spell it (JS number formatting is valid Go/OpenMetrics float syntax). */
+export function formatValue(value: number): string {
+  if (Number.isFinite(value)) return `${value}`;
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? '+Inf' : '-Inf';
+}
+
+/** `{a="x",b="y"}` for the given names and values, or '' without labels. */
+export function formatLabels(names: readonly string[], values: readonly string[], extra?: string): string {
+  let out = '';
+  for (let i = 0; i < names.length; i++) {
+    out += `${i === 0 ? '{' : ','}${names[i]}="${escapeLabelValue(String(values[i]))}"`;
+  }
+  if (extra !== undefined) out += out === '' ? `{${extra}` : `,${extra}`;
+  return out === '' ? '' : `${out}}`;
+}

@@ -1,0 +1,3 @@
+export { PROMETHEUS, PROMTOOL, type RequiredBinary, requireBinary } from './binaries';
+export { freePort, type PrometheusServer, type ScrapeTarget, startPrometheus } from './prometheus-server';
+export { checkMetrics, type PromtoolResult, promtool } from './promtool';
