@@ -1,0 +1,202 @@
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { describeError, silentLogger } from '@argus/core';
+import { createAdaptorServer } from '@hono/node-server';
+import { SERVER_HEADER } from './security';
+import type { FetchApp, ServerHandle, StartServerOptions } from './types';
+
+const DEFAULTS = {
+  startTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  closeGraceMs: 1_000,
+};
+
+/** The hardening headers for responses Node writes itself (malformed requests). */
+const RAW_ERROR_HEADERS =
+  `Server: ${SERVER_HEADER}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n` +
+  `Referrer-Policy: no-referrer\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n` +
+  'Cache-Control: no-store\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n';
+
+/** Why listening failed, in words a bot author can act on. */
+export function describeListenError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return 'the port is already in use (EADDRINUSE); pick another port or stop the other process';
+    case 'EACCES':
+      return 'permission denied (EACCES); ports below 1024 need privileges';
+    case 'EADDRNOTAVAIL':
+      return 'the address is not available on this machine (EADDRNOTAVAIL)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `the host name does not resolve (${code})`;
+    case 'EAFNOSUPPORT':
+      return 'the address family is not supported here (EAFNOSUPPORT)';
+    case 'ERR_SOCKET_BAD_PORT':
+      return 'the port is not valid (ERR_SOCKET_BAD_PORT)';
+    default:
+      return describeError(error);
+  }
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A URL that reaches the bound address from this machine (wildcard binds map to loopback). */
+function localUrl(address: AddressInfo): string {
+  let host = address.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (host === '::') host = '::1';
+  return `http://${formatHostPort(host, address.port)}`;
+}
+
+/**
+ * Serves `app` on `host:port` with @hono/node-server. Resolves to a handle once listening, or
+ * to `undefined` when the server cannot start (port in use, no permission, bad host, timeout...):
+ * that is logged once with host:port and the cause, reported to the guard as `server:start` and
+ * marked `server` down in the health state. It never throws or rejects into the bot.
+ */
+export function startServer(app: FetchApp, options: StartServerOptions): Promise<ServerHandle | undefined> {
+  const logger = options.logger ?? silentLogger;
+  const { host, port, health, guard } = options;
+  const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const where = formatHostPort(host, port);
+
+  return new Promise<ServerHandle | undefined>((resolve) => {
+    let server: Server | undefined;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      try {
+        logger.error(
+          `argus server could not listen on ${where}: ${describeListenError(error)}. ` +
+            'Metrics and health endpoints are unavailable; the bot keeps running.',
+          { host, port, code: (error as NodeJS.ErrnoException | undefined)?.code },
+        );
+      } catch {
+        // The logger must not turn a failed start into a throw.
+      }
+      health?.set('server', false);
+      guard?.report('server:start', error);
+      if (server) {
+        // Keep a listener: an 'error' event with none would crash the bot.
+        server.on('error', () => {});
+        try {
+          server.close(() => {});
+        } catch {
+          // Not listening: nothing to close.
+        }
+      }
+      resolve(undefined);
+    };
+
+    try {
+      server = createAdaptorServer({
+        fetch: (request, env) => app.fetch(request, env),
+        hostname: host,
+        // A library inside a bot must not replace the process-wide Request/Response.
+        overrideGlobalObjects: false,
+      }) as Server;
+      server.headersTimeout = settings.headersTimeoutMs;
+      server.requestTimeout = Math.max(settings.requestTimeoutMs, settings.headersTimeoutMs);
+      server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+      server.on('clientError', onClientError);
+
+      const listening = server;
+      listening.once('error', fail);
+      timer = setTimeout(
+        () => fail(new Error(`listening did not complete within ${settings.startTimeoutMs} ms`)),
+        settings.startTimeoutMs,
+      );
+      timer.unref();
+      listening.listen(port, host, () => {
+        if (settled) {
+          // The start timed out and was given up; do not leave a listener behind.
+          listening.close(() => {});
+          return;
+        }
+        settled = true;
+        if (timer) clearTimeout(timer);
+        listening.off('error', fail);
+        // A listening server that emits 'error' without a listener would crash the bot.
+        listening.on('error', (error) => guard?.report('server:runtime', error));
+        health?.set('server', true);
+        resolve(makeHandle(listening, host, health, settings.closeGraceMs));
+      });
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+function makeHandle(
+  server: Server,
+  host: string,
+  health: StartServerOptions['health'],
+  closeGraceMs: number,
+): ServerHandle {
+  const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    port: address.port,
+    host,
+    url: localUrl(address),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        health?.set('server', false);
+        let cut: NodeJS.Timeout | undefined;
+        try {
+          server.close(() => {
+            if (cut) clearTimeout(cut);
+            resolve();
+          });
+          // Idle keep-alive sockets would hold the port (and the process) open.
+          server.closeIdleConnections();
+          cut = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+          cut.unref();
+        } catch {
+          resolve();
+        }
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * Answers a request Node could not parse with the same hardening headers as every other
+ * response, then drops the connection.
+ */
+function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = `${reason.toLowerCase()}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n${RAW_ERROR_HEADERS}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function definedOnly(options: StartServerOptions): Partial<typeof DEFAULTS> {
+  const out: Partial<typeof DEFAULTS> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const value = options[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  return out;
+}
