@@ -8,10 +8,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split(
+  '@',
+)[1];
 const TASKS = {
   demo: { steps: [['pnpm', ['run', 'demo:start']]] },
-  bench: { steps: [['pnpm', ['turbo', 'run', 'build']], ['pnpm', ['--filter', '@argus/bench', 'run', 'bench']]] },
+  bench: {
+    steps: [
+      ['pnpm', ['turbo', 'run', 'build']],
+      ['pnpm', ['--filter', '@argus/bench', 'run', 'bench']],
+    ],
+  },
   test: {
     apt: true,
     steps: [
@@ -55,12 +62,19 @@ function ensurePnpm() {
   if (capture('pnpm', ['--version']) === PNPM_VERSION) return;
   log(`installing pnpm ${PNPM_VERSION} into .tools/ with npm`);
   mkdirSync(local, { recursive: true });
-  if (!existsSync(join(local, 'package.json'))) writeFileSync(join(local, 'package.json'), '{"private":true}\n');
-  const installed = run('npm', ['install', '--no-audit', '--no-fund', '--prefix', local, `pnpm@${PNPM_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  if (!existsSync(join(local, 'package.json')))
+    writeFileSync(join(local, 'package.json'), '{"private":true}\n');
+  const installed = run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefix', local, `pnpm@${PNPM_VERSION}`],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (!installed.ok || capture('pnpm', ['--version']) !== PNPM_VERSION) {
-    console.error(`[setup] could not install pnpm ${PNPM_VERSION} with npm; install it yourself (npm i -g pnpm@${PNPM_VERSION}) and retry`);
+    console.error(
+      `[setup] could not install pnpm ${PNPM_VERSION} with npm; install it yourself (npm i -g pnpm@${PNPM_VERSION}) and retry`,
+    );
     process.exit(1);
   }
 }
@@ -75,8 +89,11 @@ function ensureAptPackages() {
   }
   log(`installing Debian packages for the real test services: ${missing.join(', ')}`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!run('apt-get', ['update', '-qq'], { env: aptEnv }).ok) log('apt-get update failed; trying the install anyway');
-  const installed = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: aptEnv });
+  if (!run('apt-get', ['update', '-qq'], { env: aptEnv }).ok)
+    log('apt-get update failed; trying the install anyway');
+  const installed = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    env: aptEnv,
+  });
   if (!installed.ok) {
     console.error(`[setup] apt-get install ${missing.join(' ')} failed`);
     process.exit(1);

@@ -316,9 +316,8 @@ abstract class Family<H extends CounterHandle | HistogramHandle> {
 
   addBackend(backend: MetricBackend): void {
     for (const handle of this.handles) {
-      (handle.series as (CounterSeries | HistogramSeries)[]).push(
-        this.seriesFor(backend, handle.labelValues),
-      );
+      const series = handle.series as (CounterSeries | HistogramSeries)[];
+      (handle as { series: unknown[] }).series = [...series, this.seriesFor(backend, handle.labelValues)];
     }
   }
 
@@ -376,31 +375,70 @@ export class Histogram extends Family<HistogramHandle> {
   }
 }
 
-/** A counter bound to one label set: `inc()` does no hashing, string building or lookup. */
+/**
+ * A counter bound to one label set: `inc()` does no hashing, string building or lookup. With
+ * one backend (the usual case) it calls that backend's series directly, with no loop.
+ */
 export class CounterHandle {
+  private one: CounterSeries | undefined;
+  private many: CounterSeries[] | undefined;
+
   constructor(
     readonly labelValues: LabelValues,
-    /** @internal */ public series: CounterSeries[],
-  ) {}
+    series: CounterSeries[],
+  ) {
+    this.series = series;
+  }
+
+  /** @internal replaced when backends are attached or detached. */
+  set series(series: CounterSeries[]) {
+    this.one = series.length === 1 ? series[0] : undefined;
+    this.many = series.length > 1 ? series : undefined;
+  }
+  get series(): CounterSeries[] {
+    return this.one ? [this.one] : (this.many ?? []);
+  }
 
   inc(value = 1): void {
     // Negative, NaN and infinite increments would corrupt a counter; drop them silently.
     if (!(value >= 0 && value < Number.POSITIVE_INFINITY)) return;
-    const series = this.series;
-    for (let i = 0; i < series.length; i++) series[i]!.inc(value);
+    if (this.one !== undefined) {
+      this.one.inc(value);
+      return;
+    }
+    const many = this.many;
+    if (many !== undefined) for (let i = 0; i < many.length; i++) many[i]!.inc(value);
   }
 }
 
-/** A histogram bound to one label set. */
+/** A histogram bound to one label set; like `CounterHandle`, direct with one backend. */
 export class HistogramHandle {
+  private one: HistogramSeries | undefined;
+  private many: HistogramSeries[] | undefined;
+
   constructor(
     readonly labelValues: LabelValues,
-    /** @internal */ public series: HistogramSeries[],
-  ) {}
+    series: HistogramSeries[],
+  ) {
+    this.series = series;
+  }
+
+  /** @internal replaced when backends are attached or detached. */
+  set series(series: HistogramSeries[]) {
+    this.one = series.length === 1 ? series[0] : undefined;
+    this.many = series.length > 1 ? series : undefined;
+  }
+  get series(): HistogramSeries[] {
+    return this.one ? [this.one] : (this.many ?? []);
+  }
 
   observe(value: number): void {
     if (!Number.isFinite(value)) return;
-    const series = this.series;
-    for (let i = 0; i < series.length; i++) series[i]!.observe(value);
+    if (this.one !== undefined) {
+      this.one.observe(value);
+      return;
+    }
+    const many = this.many;
+    if (many !== undefined) for (let i = 0; i < many.length; i++) many[i]!.observe(value);
   }
 }

@@ -395,7 +395,8 @@ export class DiscordInstrumentation {
 
   private commandMeta(subject: unknown, options: WrapCommandOptions, started: number) {
     const interaction = subject as Partial<Interaction> & { commandName?: string };
-    if (subject && typeof interaction.id === 'string' && typeof interaction.type === 'number') {
+    // Messages have an id and a numeric type too; only interactions carry a token.
+    if (subject && typeof interaction.id === 'string' && typeof interaction.token === 'string') {
       const command =
         options.name ?? (interaction.commandName ? commandLabel(interaction as Interaction) : 'unknown');
       const receivedAt = this.tracker.receivedAt(interaction.id);

@@ -1,0 +1,23 @@
+// Every workload, in the order `pnpm bench` runs them. To add one: write `src/workloads/<name>.ts`
+// exporting a `Workload` (see ../harness.ts and the README), then list it here.
+//
+// Order matters a little: workloads that start process-wide monitors (prom-client's default
+// process metrics start an event-loop-delay histogram and a GC observer) come last.
+import type { Workload } from '../harness';
+import { counterInc } from './counter';
+import { histogramObserve } from './histogram';
+import { memoryCatalogue } from './memory-catalogue';
+import { render10k } from './render-10k';
+import { renderCatalogue } from './render-catalogue';
+import { startup } from './startup';
+import { startupCold } from './startup-cold';
+
+export const workloads: readonly Workload[] = [
+  counterInc,
+  histogramObserve,
+  memoryCatalogue,
+  startup,
+  startupCold,
+  render10k,
+  renderCatalogue,
+];
