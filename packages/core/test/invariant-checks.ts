@@ -119,3 +119,29 @@ export function findEnvReads(files: SourceFile[], allowed: readonly string[]): s
     .filter((f) => /\bprocess\s*(\.\s*env\b|\[\s*['"]env['"]\s*\])/.test(stripComments(f.text)))
     .map((f) => f.path);
 }
+
+/**
+ * Invariant 4, for discord.js sources: a scrape-time reader must not walk a guild, member, user,
+ * channel, emoji or sticker cache (O(n) per scrape). `body` is the source of the readers.
+ */
+export function findCacheIteration(body: string): string[] {
+  const patterns = [
+    /\.cache\s*\.\s*(values|keys|entries|filter|map|reduce|forEach|some|every|find|sort|sweep)\s*\(/g,
+    /for\s*\([^)]*\bof\b[^)]*\.cache\b/g,
+    /\[\s*\.\.\.[^\]]*\.cache\b/g,
+    /client\s*\.\s*(emojis|stickers)\s*\.\s*cache/g,
+  ];
+  return patterns.flatMap((p) => [...stripComments(body).matchAll(p)].map((m) => m[0]));
+}
+
+/** The text of a method in a class source, from its name to its closing brace. */
+export function methodSource(source: string, name: string): string {
+  const start = source.search(new RegExp(`\\n\\s*(private\\s+|public\\s+)?${name}\\s*\\(`));
+  if (start === -1) throw new Error(`method ${name} not found`);
+  let depth = 0;
+  for (let i = source.indexOf('{', start); i < source.length; i++) {
+    if (source[i] === '{') depth++;
+    else if (source[i] === '}' && --depth === 0) return source.slice(start, i + 1);
+  }
+  throw new Error(`method ${name} is not closed`);
+}

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineCatalogue } from '../src/catalogue';
@@ -6,11 +6,13 @@ import { HealthState } from '../src/health';
 import { MetricRegistry } from '../src/registry';
 import {
   findBackendImports,
+  findCacheIteration,
   findCachedGauges,
   findEnvReads,
   findForbiddenLabels,
   findForbiddenLabelsInText,
   findThrowingHooks,
+  methodSource,
   readSources,
   repoRoot,
 } from './invariant-checks';
@@ -99,6 +101,24 @@ describe('invariant 4: gauges are read at scrape time', () => {
       health.set('server', !health.isUp('server'));
     }, ['argus_up', 'discord_uptime_seconds']);
     expect(cached).toEqual([]);
+  });
+
+  it('no discord.js gauge source walks a cache at scrape time', () => {
+    const source = readFileSync(join(repoRoot, 'packages/core/src/instrumentation/discord-client.ts'), 'utf8');
+    const readers = methodSource(source, 'clientSources');
+    expect(readers).toContain('client.guilds.cache.size');
+    expect(findCacheIteration(readers)).toEqual([]);
+  });
+
+  it('catches planted cache walks', () => {
+    expect(
+      findCacheIteration(`
+        guilds: () => client.guilds.cache.filter((g) => g.available).size,
+        members: () => { let n = 0; for (const g of client.guilds.cache.values()) n += g.memberCount; return n; },
+        emojis: () => client.emojis.cache.size,
+        channels: () => [...client.channels.cache].length,
+      `),
+    ).toHaveLength(5);
   });
 
   it('catches a planted gauge that caches its value', () => {
