@@ -12,6 +12,8 @@ import { Events } from 'discord.js';
 import { createExampleBot, type ExampleBot } from './bot';
 
 const scenarioName = process.env.DEMO_SCENARIO ?? 'steady';
+// The demo listens on loopback unless ARGUS_HOST (or SERVER_IP) says otherwise.
+const DEMO_ARGUS = process.env.ARGUS_HOST || process.env.SERVER_IP ? {} : { host: '127.0.0.1' };
 
 async function main(): Promise<void> {
   let sim: DiscordSim | undefined;
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
 
   const token = process.env.DISCORD_TOKEN;
   if (token) {
-    bot = createExampleBot();
+    bot = createExampleBot({}, DEMO_ARGUS);
     console.log('[demo] DISCORD_TOKEN is set: connecting to real Discord');
     await bot.client.login(token);
   } else {
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
       ackDelayMs: [45, 110],
       token: 'demo-token',
     });
-    bot = createExampleBot({ rest: { api: sim.apiUrl } });
+    bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, DEMO_ARGUS);
     const ready = new Promise((resolve) => bot.client.once(Events.ClientReady, resolve));
     await bot.client.login(sim.token);
     await ready;

@@ -6,8 +6,8 @@ import { HealthState } from '../src/health';
 import { MetricRegistry } from '../src/registry';
 import {
   findBackendImports,
-  findCacheIteration,
   findCachedGauges,
+  findCacheIteration,
   findEnvReads,
   findForbiddenLabels,
   findForbiddenLabelsInText,
@@ -104,7 +104,10 @@ describe('invariant 4: gauges are read at scrape time', () => {
   });
 
   it('no discord.js gauge source walks a cache at scrape time', () => {
-    const source = readFileSync(join(repoRoot, 'packages/core/src/instrumentation/discord-client.ts'), 'utf8');
+    const source = readFileSync(
+      join(repoRoot, 'packages/core/src/instrumentation/discord-client.ts'),
+      'utf8',
+    );
     const readers = methodSource(source, 'clientSources');
     expect(readers).toContain('client.guilds.cache.size');
     expect(findCacheIteration(readers)).toEqual([]);

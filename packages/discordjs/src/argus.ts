@@ -16,7 +16,7 @@ import {
   type WrapCommandOptions,
 } from '@argus/core';
 import { PrometheusAdapter } from '@argus/prometheus';
-import { createApp, type ServerHandle, startServer, warnIfDashboardUnprotected } from '@argus/server';
+import { createApp, type ServerHandle, startServer } from '@argus/server';
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES } from './optional';
 
@@ -103,7 +103,6 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   });
   const start = () => {
     if (closed) return serverStarted(undefined);
-    warnIfDashboardUnprotected(config, logger);
     void startServer(app, { host: config.host, port: config.port, logger, health, guard }).then((handle) => {
       if (handle) logger.info(`metrics on ${handle.url}${config.metricsPath}`);
       serverStarted(handle);

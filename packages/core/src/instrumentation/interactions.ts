@@ -40,7 +40,8 @@ export interface InteractionOutcome {
 export class InteractionTracker {
   private readonly inFlight: BoundedTimerMap<string, InFlight>;
   private readonly late: BoundedTimerMap<string, InFlight>;
-  private readonly received: CounterHandle[];
+  private readonly received: (CounterHandle | undefined)[] = [];
+  private readonly interactions: Counter;
 
   constructor(
     cap: number,
@@ -52,11 +53,13 @@ export class InteractionTracker {
   ) {
     this.inFlight = new BoundedTimerMap(cap, onEvict);
     this.late = new BoundedTimerMap(cap, onEvict);
-    this.received = INTERACTION_TYPES.map((type) => interactions.labels(type, 'received'));
+    this.interactions = interactions;
   }
 
   receive(id: string, entry: InFlight): void {
-    this.received[entry.typeIndex]!.inc();
+    // Bound on first use, so types a bot never sees leave no zero series behind.
+    const type = entry.typeIndex;
+    (this.received[type] ??= this.interactions.labels(INTERACTION_TYPES[type]!, 'received')).inc();
     this.inFlight.start(id, entry);
   }
 
