@@ -137,6 +137,35 @@ describe('runWorkload', () => {
     expect(without!.spread).toBe(0);
   });
 
+  it('appends the notes that conclude() derives from the rows, and checks overhead goals', async () => {
+    const result = await runWorkload(
+      {
+        name: 'concluded',
+        title: 'Concluded',
+        description: 'Notes computed after the rounds.',
+        unit: 'KiB',
+        baseline: 'small',
+        setup: () => ({
+          notes: ['before'],
+          variants: [
+            { name: 'small', sample: () => 2 },
+            { name: 'large', sample: () => 3, goal: goals.overheadBelow(1.5, 'KiB', 'small') },
+            { name: 'huge', sample: () => 5, goal: goals.overheadBelow(1.5, 'KiB', 'small') },
+          ],
+          conclude: (rows) => rows.map((r) => `${r.variant} ${r.median}`),
+        }),
+      },
+      { quick: true },
+    );
+    expect(result.error).toBeNull();
+    expect(result.notes).toEqual(['before', 'small 2', 'large 3', 'huge 5']);
+    expect(result.rows.map((r) => [r.goal, r.goalMet])).toEqual([
+      [null, null],
+      ['< +1.5 KiB over small', true],
+      ['< +1.5 KiB over small', false],
+    ]);
+  });
+
   it('reports a failing workload instead of throwing, and still tears it down', async () => {
     let tornDown = false;
     const broken: Workload = {

@@ -39,6 +39,16 @@ export const goals = {
   below(limit: number, unit: string): Goal {
     return { text: `< ${limit} ${unit}`, met: (r) => r.median < limit };
   },
+  /**
+   * What the variant adds over the median it is compared to (median − that median, in the
+   * workload's unit) is strictly below `limit`: the cost of a hook over a no-op listener.
+   */
+  overheadBelow(limit: number, unit: string, against: string): Goal {
+    return {
+      text: `< +${limit} ${unit} over ${against}`,
+      met: (r) => r.median - r.median / r.ratio < limit,
+    };
+  },
 };
 
 export interface RunContext {
@@ -79,6 +89,11 @@ export interface Prepared {
   readonly variants: readonly Variant[];
   /** Facts worth printing with the results (sizes of what is measured, equivalence checks). */
   readonly notes?: readonly string[];
+  /**
+   * Notes computed from the measured rows, appended after `notes`: derived figures the table has
+   * no column for (a difference over the baseline, an event rate observed while sampling...).
+   */
+  conclude?(rows: readonly ResultRow[]): readonly string[] | Promise<readonly string[]>;
   teardown?(): void | Promise<void>;
 }
 
@@ -309,6 +324,7 @@ export async function runWorkload(workload: Workload, options: HarnessOptions = 
         samples: samples.get(variant)!,
       });
     }
+    if (prepared.conclude) result.notes.push(...(await prepared.conclude(result.rows)));
   } catch (error) {
     result.rows = [];
     result.error = describeError(error);

@@ -5,19 +5,27 @@
 // process metrics start an event-loop-delay histogram and a GC observer) come last.
 import type { Workload } from '../harness';
 import { counterInc } from './counter';
+import { e2eGateway } from './e2e-gateway';
+import { gatewayHook } from './gateway-hook';
 import { histogramObserve } from './histogram';
+import { interactionLifecycle } from './interaction-lifecycle';
 import { memoryCatalogue } from './memory-catalogue';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
+import { scrapeUnderLoad } from './scrape-under-load';
 import { startup } from './startup';
 import { startupCold } from './startup-cold';
 
 export const workloads: readonly Workload[] = [
   counterInc,
   histogramObserve,
+  gatewayHook,
+  interactionLifecycle,
   memoryCatalogue,
   startup,
   startupCold,
+  e2eGateway,
+  scrapeUnderLoad,
   render10k,
   renderCatalogue,
 ];

@@ -56,6 +56,18 @@ describe('InteractionTracker', () => {
     ).toEqual([4]);
   });
 
+  it('counts a late answer as unanswered even when no sweep ran in between', () => {
+    const { tracker, backend } = setup();
+    tracker.receive('a', entry(0, 'slow'));
+    tracker.sweep(2_900);
+    tracker.answered('a', 3_300);
+    tracker.sweep(3_400);
+    expect(backend.counters.get('discord_interactions_unanswered_total{application_command,slow}')).toBe(1);
+    expect(
+      backend.observations.get('discord_interaction_response_seconds{application_command,slow}'),
+    ).toEqual([3.3]);
+  });
+
   it('reports a never-answered interaction as an outcome after it is forgotten', () => {
     const { tracker, outcomes } = setup();
     tracker.receive('x', entry(0));

@@ -59,7 +59,12 @@ export class InteractionTracker {
   receive(id: string, entry: InFlight): void {
     // Bound on first use, so types a bot never sees leave no zero series behind.
     const type = entry.typeIndex;
-    (this.received[type] ??= this.interactions.labels(INTERACTION_TYPES[type]!, 'received')).inc();
+    let handle = this.received[type];
+    if (handle === undefined) {
+      handle = this.interactions.labels(INTERACTION_TYPES[type]!, 'received');
+      this.received[type] = handle;
+    }
+    handle.inc();
     this.inFlight.start(id, entry);
   }
 
@@ -69,22 +74,29 @@ export class InteractionTracker {
   }
 
   answered(id: string, now: number): void {
-    const entry = this.inFlight.take(id) ?? this.late.take(id);
+    let entry = this.inFlight.take(id);
+    // Late, but before a sweep moved it: it missed the deadline all the same.
+    if (entry && now - entry.at > RESPONSE_DEADLINE_MS) this.countUnanswered(entry);
+    entry ??= this.late.take(id);
     if (!entry) return;
-    const ms = now - entry.at;
-    this.response.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).observe(ms / 1000);
-    this.onOutcome({ inFlight: entry, responseMs: ms });
+    const elapsed = now - entry.at;
+    this.response.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).observe(elapsed / 1000);
+    this.onOutcome({ inFlight: entry, responseMs: elapsed });
   }
 
   /** Moves interactions past the deadline to the late map (counting them) and forgets old ones. */
   sweep(now: number): void {
     for (const [id, entry] of this.inFlight.drainWhile((e) => now - e.at > RESPONSE_DEADLINE_MS)) {
-      this.unanswered.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).inc();
+      this.countUnanswered(entry);
       this.late.start(id, entry);
     }
     for (const [, entry] of this.late.drainWhile((e) => now - e.at > LATE_MEMORY_MS)) {
       this.onOutcome({ inFlight: entry, responseMs: null });
     }
+  }
+
+  private countUnanswered(entry: InFlight): void {
+    this.unanswered.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).inc();
   }
 
   get size(): number {

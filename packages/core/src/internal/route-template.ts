@@ -24,11 +24,14 @@ export function routeTemplate(path: string): string {
 
 /** The interaction id of an initial-response route, or undefined for any other path. */
 export function callbackInteractionId(path: string): string | undefined {
-  const match = /\/interactions\/(\d+)\/[^/]+\/callback/.exec(path);
+  // Checked on every REST response: a cheap test first, the parse only for callbacks.
+  if (!path.endsWith('/callback')) return undefined;
+  const match = /\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path);
   return match?.[1];
 }
 
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
 export function statusClass(status: number): string {
-  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx`;
-  return 'unknown';
+  return (status >= 100 && status < 600 && STATUS_CLASSES[Math.floor(status / 100) - 1]) || 'unknown';
 }
