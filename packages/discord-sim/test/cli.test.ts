@@ -171,8 +171,8 @@ describe('argus-discord-sim bin (built, spawned with node)', () => {
     await destroyAll(clients);
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
-    const [code] = await exited;
-    expect(code).toBe(0);
+    const [code, signal] = await exited;
+    expect({ code, signal }, output()).toEqual({ code: 0, signal: null });
   });
 
   it('exits 2 with usage on bad arguments', async () => {
