@@ -11,18 +11,32 @@ for (const dir of readdirSync(`${root}packages`)) {
   if (existsSync(entry)) alias[`@argus/${dir}`] = entry;
 }
 
+// The dashboard SPA brings its own project (Solid's compiler, a DOM) when it exists.
+const dashboardConfig = 'apps/dashboard/vitest.config.ts';
+
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: [
-      'packages/*/src/**/*.test.ts',
-      'packages/*/test/**/*.test.ts',
-      'apps/*/src/**/*.test.{ts,tsx}',
-      'apps/*/test/**/*.test.ts',
-    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            'apps/*/test/**/*.test.ts',
+            'bench/src/**/*.test.ts',
+          ],
+          exclude: ['apps/dashboard/**', '**/node_modules/**'],
+        },
+      },
+      ...(existsSync(`${root}${dashboardConfig}`) ? [dashboardConfig] : []),
+    ],
   },
 });

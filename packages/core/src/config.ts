@@ -43,6 +43,8 @@ export interface ArgusOptions {
   dashboardPath?: string;
   /** Seconds between dashboard updates. Env: ARGUS_DASHBOARD_INTERVAL. Default 5. */
   dashboardInterval?: number;
+  /** Concurrent dashboard streams (SSE) before new ones get 503. Env: ARGUS_DASHBOARD_MAX_STREAMS. Default 100. */
+  dashboardMaxStreams?: number;
   /** Bearer token for the dashboard and /api/*. Env: ARGUS_DASHBOARD_AUTH_TOKEN or ARGUS_DASHBOARD_AUTH_TOKEN_FILE. */
   dashboardAuthToken?: string;
   /** Bearer token for the metrics path only. Env: ARGUS_METRICS_AUTH_TOKEN or ARGUS_METRICS_AUTH_TOKEN_FILE. */
@@ -79,6 +81,7 @@ export interface ArgusConfig {
   readonly dashboard: boolean;
   readonly dashboardPath: string;
   readonly dashboardInterval: number;
+  readonly dashboardMaxStreams: number;
   readonly dashboardAuthToken: string | undefined;
   readonly metricsAuthToken: string | undefined;
   readonly grafanaUrl: string | undefined;
@@ -142,6 +145,7 @@ const SPECS: Record<keyof ArgusOptions, Spec> = {
   dashboard: { env: ['ARGUS_DASHBOARD'], kind: 'bool' },
   dashboardPath: { env: ['ARGUS_DASHBOARD_PATH'], kind: 'path' },
   dashboardInterval: { env: ['ARGUS_DASHBOARD_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
+  dashboardMaxStreams: { env: ['ARGUS_DASHBOARD_MAX_STREAMS'], kind: 'int', min: 1, max: 100_000 },
   dashboardAuthToken: { env: ['ARGUS_DASHBOARD_AUTH_TOKEN'], kind: 'secret', file: true },
   metricsAuthToken: { env: ['ARGUS_METRICS_AUTH_TOKEN'], kind: 'secret', file: true },
   grafanaUrl: { env: ['ARGUS_GRAFANA_URL'], kind: 'url' },
@@ -171,6 +175,7 @@ const DEFAULTS = {
   dashboard: true,
   dashboardPath: '/',
   dashboardInterval: 5,
+  dashboardMaxStreams: 100,
   dashboardAuthToken: undefined,
   metricsAuthToken: undefined,
   grafanaUrl: undefined,

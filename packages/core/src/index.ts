@@ -52,6 +52,12 @@ export {
   NullSink,
   type SinkCloseReport,
 } from './sink';
+export type {
+  MetricsSnapshot,
+  SnapshotFamily,
+  SnapshotMetricType,
+  SnapshotSample,
+} from './snapshot';
 export { BoundedTimerMap } from './timer-map';
 export type {
   BackendMetricDef,
