@@ -32,7 +32,10 @@ const TASKS = {
 };
 
 /** Debian packages of the real services used by the tests, keyed by the binary that proves them. */
-const APT_PACKAGES = [{ bin: '/usr/bin/promtool', pkg: 'prometheus' }];
+const APT_PACKAGES = [
+  { bin: '/usr/bin/promtool', pkgs: ['prometheus'] },
+  { bin: '/usr/bin/chromium', pkgs: ['chromium', 'fonts-liberation'] },
+];
 
 const task = process.argv[2];
 if (!TASKS[task]) {
@@ -80,7 +83,7 @@ function ensurePnpm() {
 }
 
 function ensureAptPackages() {
-  const missing = APT_PACKAGES.filter((p) => !existsSync(p.bin)).map((p) => p.pkg);
+  const missing = APT_PACKAGES.filter((p) => !existsSync(p.bin)).flatMap((p) => p.pkgs);
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {

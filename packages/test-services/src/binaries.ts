@@ -5,11 +5,19 @@ import { delimiter, join } from 'node:path';
 /** A Debian package's binary, found on PATH or in /usr/bin. */
 export interface RequiredBinary {
   name: string;
+  /** The Debian package that ships it. */
   aptPackage: string;
+  /** More packages it needs to be useful (fonts for a browser). */
+  alsoInstall?: readonly string[];
 }
 
 export const PROMETHEUS: RequiredBinary = { name: 'prometheus', aptPackage: 'prometheus' };
 export const PROMTOOL: RequiredBinary = { name: 'promtool', aptPackage: 'prometheus' };
+export const CHROMIUM: RequiredBinary = {
+  name: 'chromium',
+  aptPackage: 'chromium',
+  alsoInstall: ['fonts-liberation'],
+};
 
 function find(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin'];
@@ -44,7 +52,7 @@ function apt(args: string[]): { ok: boolean; output: string } {
  * Debian package is installed; otherwise the error says exactly what to install. A missing
  * service is a failure, never a skip.
  */
-export function requireBinary({ name, aptPackage }: RequiredBinary): string {
+export function requireBinary({ name, aptPackage, alsoInstall = [] }: RequiredBinary): string {
   const found = find(name);
   if (found) return found;
   if (process.getuid?.() !== 0) {
@@ -53,7 +61,7 @@ export function requireBinary({ name, aptPackage }: RequiredBinary): string {
         `(it installs it), or \`apt-get install -y --no-install-recommends ${aptPackage}\`.`,
     );
   }
-  const install = ['install', '-y', '-qq', '--no-install-recommends', aptPackage];
+  const install = ['install', '-y', '-qq', '--no-install-recommends', aptPackage, ...alsoInstall];
   let attempt = apt(install);
   if (!attempt.ok) {
     const update = apt(['update', '-qq']);
