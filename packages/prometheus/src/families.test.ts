@@ -38,6 +38,22 @@ describe('CounterFamily', () => {
     expect(Object.keys(s)).toEqual(['prefix', 'labels', 'value']);
   });
 
+  it('builds label objects on the first collect, from the rendered label text', () => {
+    const f = family();
+    const s = f.seriesFor(['x="1",y', 'c\\']);
+    s.inc(4);
+    expect(s.labels).toBeUndefined();
+    expect(f.collect(false).values).toEqual([{ value: 4, labels: { a: 'x="1",y', cluster: 'c\\' } }]);
+    expect(s.labels).toEqual({ a: 'x="1",y', cluster: 'c\\' });
+    const bare = new CounterFamily(
+      { kind: 'counter', name: 'y_total', help: 'Y.', labelNames: [] },
+      text,
+      report,
+    );
+    bare.seriesFor([]).inc(1);
+    expect(bare.collect(true)).toMatchObject({ name: 'y', values: [{ value: 1, labels: {} }] });
+  });
+
   it('refuses the wrong number of label values', () => {
     expect(() => family().seriesFor(['only-one'])).toThrow(/takes 2 label value\(s\) \(a, cluster\), got 1/);
   });
@@ -97,6 +113,59 @@ describe('HistogramFamily', () => {
     );
     f.reset();
     expect(f.render(true)).toContain('h_seconds_bucket{cmd="x",le="+Inf"} 0\nh_seconds_sum{cmd="x"} 0\n');
+  });
+
+  it('renders a histogram without labels', () => {
+    const f = new HistogramFamily(
+      { kind: 'histogram', name: 'h_seconds', help: 'H.', labelNames: [], buckets: [1] },
+      text,
+      report,
+    );
+    f.seriesFor([]).observe(2);
+    expect(f.render(false)).toBe(
+      '# HELP h_seconds H.\n# TYPE h_seconds histogram\nh_seconds_bucket{le="1"} 0\nh_seconds_bucket{le="+Inf"} 1\nh_seconds_sum 2\nh_seconds_count 1\n',
+    );
+    expect(
+      new HistogramFamily(
+        { kind: 'histogram', name: 'e_seconds', help: 'E.', labelNames: ['a'], buckets: [1] },
+        text,
+        report,
+      ).render(false),
+    ).toBe('# HELP e_seconds E.\n# TYPE e_seconds histogram\n');
+  });
+
+  it('keeps each series in its own slots of a shared buffer', () => {
+    const f = family();
+    const states = Array.from({ length: 20 }, (_, i) => f.seriesFor([`s${i}`]));
+    states.forEach((s, i) => {
+      for (let k = 0; k <= i; k++) s.observe(0.5);
+    });
+    states.forEach((s, i) => {
+      expect([...s.counts]).toEqual([0, i + 1, 0, 0]);
+    });
+    f.reset();
+    for (const s of states) expect([...s.counts]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('builds label objects only for prom-client, the same as its own', () => {
+    const f = family();
+    const s = f.seriesFor(['a "quoted"\\ value\n']);
+    s.observe(0.5);
+    expect(s.labels).toBeUndefined();
+    f.render(false);
+    expect(s.labels).toBeUndefined();
+    const values = f.collect().values;
+    expect(values[0]).toEqual({
+      value: 0,
+      labels: { cmd: 'a "quoted"\\ value\n', le: 0.1 },
+      metricName: 'h_seconds_bucket',
+    });
+    expect(values[3]?.labels).toEqual({ cmd: 'a "quoted"\\ value\n', le: '+Inf' });
+    expect(values[4]).toEqual({
+      value: 0.5,
+      labels: { cmd: 'a "quoted"\\ value\n' },
+      metricName: 'h_seconds_sum',
+    });
   });
 
   it('is compatible only with the same buckets', () => {

@@ -6,7 +6,15 @@
 //    so `registry.metrics()`, `getMetricsAsJSON()`, cluster aggregation and the Pushgateway see
 //    Argus metrics exactly like native ones.
 import type { BackendMetricDef, CounterSeries, HistogramSeries, LabelValues } from '@argus/core';
-import { escapeHelp, escapeLabelValue, formatLabels, formatValue } from './format';
+import {
+  escapeHelp,
+  escapeLabelValue,
+  flatten,
+  formatLabels,
+  formatValue,
+  labelPairs,
+  parseLabelPairs,
+} from './format';
 
 type Def<K extends BackendMetricDef['kind']> = Extract<BackendMetricDef, { kind: K }>;
 type Report = (hook: string, error: unknown) => void;
@@ -34,9 +42,35 @@ function labelObject(names: readonly string[], values: LabelValues): LabelObject
   return labels;
 }
 
-function header(name: string, help: string, type: string, format: 'text' | 'openmetrics'): string {
-  return `# HELP ${name} ${escapeHelp(help, format)}\n# TYPE ${name} ${type}\n`;
+/** The label object of a series, read back from the label pairs it renders. */
+function labelsFromPairs(names: readonly string[], pairs: string): LabelObject {
+  return names.length === 0 ? {} : labelObject(names, parseLabelPairs(names, pairs));
 }
+
+// A family renders as its header, then sample lines that each start with a newline (the one
+// that ends the line before), then a final newline. Counters and histograms append flat strings
+// cached per series and family to one rope, with the value as the last piece of a line, so no
+// string is built per line.
+
+/**
+ * The `# HELP` and `# TYPE` lines without the final newline, per format: one string when both
+ * formats spell them the same.
+ */
+function headers(
+  help: string,
+  name: string,
+  type: string,
+  openMetricsName = name,
+  openMetricsType = type,
+): { text: string; openMetrics: string } {
+  // Left as ropes: a few per family, their long parts (name, help) shared with core's definition.
+  const text = `# HELP ${name} ${escapeHelp(help, 'text')}\n# TYPE ${name} ${type}`;
+  const openMetrics = `# HELP ${openMetricsName} ${escapeHelp(help, 'openmetrics')}\n# TYPE ${openMetricsName} ${openMetricsType}`;
+  return { text, openMetrics: openMetrics === text ? text : openMetrics };
+}
+
+/** Series' per-bucket counts are views into slabs of this many series or fewer (the family's size so far). */
+const MAX_SLAB_SERIES = 256;
 
 export abstract class Family {
   /** prom-client's collector type (info metrics are gauges to prom-client). */
@@ -44,7 +78,7 @@ export abstract class Family {
   abstract readonly aggregator: 'sum' | 'first';
   readonly help: string;
   readonly labelNames: readonly string[];
-  /** The family's `# HELP` / `# TYPE` lines, per format. */
+  /** The family's `# HELP` / `# TYPE` lines, per format, without the final newline. */
   protected abstract readonly textHeader: string;
   protected abstract readonly openMetricsHeader: string;
 
@@ -118,9 +152,10 @@ export abstract class Family {
 export class CounterState implements CounterSeries {
   value = 0;
   constructor(
-    /** `name{labels} `, built once. */
+    /** `\nname{labels} `, built once, flat: the sample line before its value. */
     readonly prefix: string,
-    readonly labels: LabelObject,
+    /** The label object prom-client reads: built from `prefix` on the first `collect()`, not before. */
+    public labels: LabelObject | undefined = undefined,
   ) {}
 
   inc(value: number): void {
@@ -136,51 +171,57 @@ export class CounterFamily extends Family {
   protected readonly openMetricsHeader: string;
   /** OpenMetrics names the family without `_total`; its samples keep it. */
   private readonly baseName: string;
-  private readonly series: CounterState[] = [];
-  private readonly byKey = new Map<string, CounterState>();
+  /**
+   * In binding order, keyed by prefix: escaped label values are exact (two label sets never
+   * share one), and the prefix is kept anyway, so the key costs no string of its own.
+   */
+  private readonly series = new Map<string, CounterState>();
 
   constructor(def: Def<'counter'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
     this.baseName = def.name.replace(/_total$/, '');
-    this.textHeader = header(def.name, def.help, 'counter', 'text');
-    this.openMetricsHeader = header(this.baseName, def.help, 'counter', 'openmetrics');
+    const head = headers(def.help, def.name, 'counter', this.baseName);
+    this.textHeader = head.text;
+    this.openMetricsHeader = head.openMetrics;
   }
 
   seriesFor(labelValues: LabelValues): CounterState {
     this.checkArity(labelValues);
-    const key = JSON.stringify(labelValues);
-    let state = this.byKey.get(key);
+    const prefix = `\n${this.fullName}${formatLabels(this.labelNames, labelValues)} `;
+    let state = this.series.get(prefix);
     if (!state) {
-      state = new CounterState(
-        `${this.fullName}${formatLabels(this.labelNames, labelValues)} `,
-        labelObject(this.labelNames, labelValues),
-      );
-      this.byKey.set(key, state);
-      this.series.push(state);
+      const flat = flatten(prefix);
+      state = new CounterState(flat);
+      this.series.set(flat, state);
     }
     return state;
   }
 
   render(openMetrics: boolean): string {
     let out = openMetrics ? this.openMetricsHeader : this.textHeader;
-    const series = this.series;
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i]!;
-      out += `${s.prefix}${formatValue(s.value)}\n`;
+    for (const s of this.series.values()) {
+      out += s.prefix;
+      out += formatValue(s.value);
     }
-    return out;
+    return `${out}\n`;
   }
 
   collect(openMetrics: boolean): CollectedMetric {
     const values: CollectedValue[] = [];
-    for (const s of this.series) values.push({ value: s.value, labels: s.labels });
+    const names = this.labelNames;
+    // `\nname{pairs} `: the pairs start after the name and its brace, and end before `} `.
+    const start = this.fullName.length + 2;
+    for (const s of this.series.values()) {
+      s.labels ??= labelsFromPairs(names, s.prefix.slice(start, -2));
+      values.push({ value: s.value, labels: s.labels });
+    }
     // prom-client appends `_total` to counter samples in OpenMetrics, so hand it the base name there.
     const name = openMetrics ? this.baseName : this.fullName;
     return { name, help: this.help, type: 'counter', aggregator: 'sum', values };
   }
 
   override reset(): void {
-    for (const s of this.series) s.value = 0;
+    for (const s of this.series.values()) s.value = 0;
   }
 }
 
@@ -188,21 +229,22 @@ export class CounterFamily extends Family {
 // Histogram
 
 export class HistogramState implements HistogramSeries {
-  /** Per-bucket (not cumulative) counts; the last slot is the +Inf-only bucket. */
-  readonly counts: Float64Array;
   sum = 0;
   count = 0;
+  /** The label object of `_sum` / `_count` for prom-client: built on the first `collect()`. */
+  labels: LabelObject | undefined = undefined;
 
   constructor(
     /** The upper bounds followed by +Inf, shared by every series of the family. */
     private readonly bounds: Float64Array,
-    /** `name_bucket{labels,le="..."} ` per bound including +Inf, then `name_sum{labels} `, `name_count{labels} `. */
-    readonly prefixes: readonly string[],
-    readonly labels: LabelObject,
-    readonly bucketLabels: readonly LabelObject[],
-  ) {
-    this.counts = new Float64Array(bounds.length);
-  }
+    /**
+     * Per-bucket (not cumulative) counts; the last slot is the +Inf-only bucket. A view into a
+     * buffer shared with other series of the family.
+     */
+    readonly counts: Float64Array,
+    /** `a="x",b="y"`, flat: the label pairs every line of the series repeats ('' without labels). */
+    readonly pairs: string,
+  ) {}
 
   observe(value: number): void {
     // A short linear scan: ~10 bounds, and the +Inf sentinel ends it without a length check.
@@ -223,15 +265,38 @@ export class HistogramFamily extends Family {
   protected readonly openMetricsHeader: string;
   readonly buckets: readonly number[];
   private readonly bounds: Float64Array;
-  private readonly series: HistogramState[] = [];
-  private readonly byKey = new Map<string, HistogramState>();
+  /** `\nname_bucket{`, `\nname_sum{`, `\nname_count{` (the last two without a brace when unlabelled). */
+  private readonly bucketHead: string;
+  private readonly sumHead: string;
+  private readonly countHead: string;
+  /** `,le="0.1"} ` per bound, then `,le="+Inf"} ` (no comma without labels). */
+  private readonly bucketTails: readonly string[];
+  /** `} ` after the pairs of a `_sum` / `_count` line (` ` without labels). */
+  private readonly close: string;
+  /** `le` as prom-client spells it: the JS number, and "+Inf" for the last bucket. */
+  private readonly le: readonly (number | string)[];
+  /** In binding order, keyed by label pairs: escaped values are exact, and the pairs are kept anyway. */
+  private readonly series = new Map<string, HistogramState>();
+  /** Where the newest series' counts are, `slabUsed` slots of it taken. */
+  private slab: Float64Array | undefined;
+  private slabUsed = 0;
 
   constructor(def: Def<'histogram'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
+    const name = def.name;
     this.buckets = def.buckets;
     this.bounds = Float64Array.from([...def.buckets, Number.POSITIVE_INFINITY]);
-    this.textHeader = header(def.name, def.help, 'histogram', 'text');
-    this.openMetricsHeader = header(def.name, def.help, 'histogram', 'openmetrics');
+    const head = headers(def.help, name, 'histogram');
+    this.textHeader = head.text;
+    this.openMetricsHeader = head.openMetrics;
+    const labelled = def.labelNames.length > 0;
+    const open = labelled ? '{' : '';
+    this.bucketHead = flatten(`\n${name}_bucket{`);
+    this.sumHead = flatten(`\n${name}_sum${open}`);
+    this.countHead = flatten(`\n${name}_count${open}`);
+    this.le = [...def.buckets, '+Inf'];
+    this.bucketTails = this.le.map((le) => flatten(`${labelled ? ',' : ''}le="${le}"} `));
+    this.close = labelled ? '} ' : ' ';
   }
 
   override compatible(def: BackendMetricDef): boolean {
@@ -241,67 +306,84 @@ export class HistogramFamily extends Family {
 
   seriesFor(labelValues: LabelValues): HistogramState {
     this.checkArity(labelValues);
-    const key = JSON.stringify(labelValues);
-    let state = this.byKey.get(key);
+    const pairs = labelPairs(this.labelNames, labelValues);
+    let state = this.series.get(pairs);
     if (!state) {
-      const names = this.labelNames;
-      const name = this.fullName;
-      const labels = labelObject(names, labelValues);
-      const prefixes: string[] = [];
-      const bucketLabels: LabelObject[] = [];
-      // `le` as prom-client spells it: the JS number, and "+Inf" for the last bucket.
-      for (const bound of this.buckets) {
-        prefixes.push(`${name}_bucket${formatLabels(names, labelValues, `le="${bound}"`)} `);
-        bucketLabels.push({ ...labels, le: bound });
+      const n = this.bounds.length;
+      let slab = this.slab;
+      if (slab === undefined || this.slabUsed + n > slab.length) {
+        // Slabs grow with the family (4 series, then as many as it has, up to 256): few waste little.
+        slab = new Float64Array(Math.min(Math.max(this.series.size, 4), MAX_SLAB_SERIES) * n);
+        this.slab = slab;
+        this.slabUsed = 0;
       }
-      prefixes.push(`${name}_bucket${formatLabels(names, labelValues, 'le="+Inf"')} `);
-      bucketLabels.push({ ...labels, le: '+Inf' });
-      const plain = formatLabels(names, labelValues);
-      prefixes.push(`${name}_sum${plain} `, `${name}_count${plain} `);
-      state = new HistogramState(this.bounds, prefixes, labels, bucketLabels);
-      this.byKey.set(key, state);
-      this.series.push(state);
+      const flat = flatten(pairs);
+      state = new HistogramState(this.bounds, slab.subarray(this.slabUsed, this.slabUsed + n), flat);
+      this.slabUsed += n;
+      this.series.set(flat, state);
     }
     return state;
   }
 
   render(openMetrics: boolean): string {
     let out = openMetrics ? this.openMetricsHeader : this.textHeader;
-    const series = this.series;
-    const n = this.bounds.length;
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i]!;
-      const prefixes = s.prefixes;
+    const { bucketHead, bucketTails, sumHead, countHead, close } = this;
+    const n = bucketTails.length;
+    for (const s of this.series.values()) {
+      const pairs = s.pairs;
       const counts = s.counts;
       let cumulative = 0;
       for (let b = 0; b < n; b++) {
         cumulative += counts[b]!;
-        out += `${prefixes[b]}${cumulative}\n`;
+        out += bucketHead;
+        out += pairs;
+        out += bucketTails[b]!;
+        out += cumulative;
       }
-      out += `${prefixes[n]}${formatValue(s.sum)}\n${prefixes[n + 1]}${s.count}\n`;
+      out += sumHead;
+      out += pairs;
+      out += close;
+      out += formatValue(s.sum);
+      out += countHead;
+      out += pairs;
+      out += close;
+      out += s.count;
     }
-    return out;
+    return `${out}\n`;
   }
 
   collect(): CollectedMetric {
     const name = this.fullName;
+    const bucketName = `${name}_bucket`;
+    const sumName = `${name}_sum`;
+    const countName = `${name}_count`;
+    const le = this.le;
+    const names = this.labelNames;
     const values: CollectedValue[] = [];
-    for (const s of this.series) {
+    for (const s of this.series.values()) {
+      s.labels ??= labelsFromPairs(names, s.pairs);
+      const labels = s.labels;
+      const counts = s.counts;
       let cumulative = 0;
-      for (let b = 0; b < s.counts.length; b++) {
-        cumulative += s.counts[b]!;
-        values.push({ value: cumulative, labels: s.bucketLabels[b]!, metricName: `${name}_bucket` });
+      // Per-bucket label objects are built for this collection only, never kept per series. Not
+      // with `{ ...labels, le }`: V8 gives each object copied that way a map of its own.
+      for (let b = 0; b < le.length; b++) {
+        cumulative += counts[b]!;
+        const bucketLabels: LabelObject = {};
+        for (let l = 0; l < names.length; l++) bucketLabels[names[l]!] = labels[names[l]!]!;
+        bucketLabels.le = le[b]!;
+        values.push({ value: cumulative, labels: bucketLabels, metricName: bucketName });
       }
       values.push(
-        { value: s.sum, labels: s.labels, metricName: `${name}_sum` },
-        { value: s.count, labels: s.labels, metricName: `${name}_count` },
+        { value: s.sum, labels, metricName: sumName },
+        { value: s.count, labels, metricName: countName },
       );
     }
     return { name, help: this.help, type: 'histogram', aggregator: 'sum', values };
   }
 
   override reset(): void {
-    for (const s of this.series) {
+    for (const s of this.series.values()) {
       s.counts.fill(0);
       s.sum = 0;
       s.count = 0;
@@ -327,15 +409,16 @@ export class GaugeFamily extends Family {
     let line = this.fullName;
     for (let i = 0; i < openers.length; i++)
       line += `${openers[i]}${escapeLabelValue(String(labelValues[i]))}"`;
-    this.lines += `${line}${openers.length > 0 ? '} ' : ' '}${formatValue(value)}\n`;
+    this.lines += `\n${line}${openers.length > 0 ? '} ' : ' '}${formatValue(value)}`;
   };
 
   constructor(def: Def<'gauge'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
     this.read = def.read;
     this.labelOpeners = def.labelNames.map((label, i) => `${i === 0 ? '{' : ','}${label}="`);
-    this.textHeader = header(def.name, def.help, 'gauge', 'text');
-    this.openMetricsHeader = header(def.name, def.help, 'gauge', 'openmetrics');
+    const head = headers(def.help, def.name, 'gauge');
+    this.textHeader = head.text;
+    this.openMetricsHeader = head.openMetrics;
   }
 
   override adopt(def: BackendMetricDef): void {
@@ -350,7 +433,7 @@ export class GaugeFamily extends Family {
     const lines = this.lines;
     this.lines = '';
     if (!ok) return '';
-    return (openMetrics ? this.openMetricsHeader : this.textHeader) + lines;
+    return `${openMetrics ? this.openMetricsHeader : this.textHeader}${lines}\n`;
   }
 
   collect(): CollectedMetric | null {
@@ -381,18 +464,19 @@ export class InfoFamily extends Family {
   constructor(def: Def<'info'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
     this.baseName = def.name.replace(/_info$/, '');
-    this.textHeader = header(def.name, def.help, 'gauge', 'text');
-    this.openMetricsHeader = header(this.baseName, def.help, 'info', 'openmetrics');
+    const head = headers(def.help, def.name, 'gauge', this.baseName, 'info');
+    this.textHeader = head.text;
+    this.openMetricsHeader = head.openMetrics;
   }
 
   set(labelValues: LabelValues): void {
     this.checkArity(labelValues);
-    this.sample = `${this.fullName}${formatLabels(this.labelNames, labelValues)} 1\n`;
+    this.sample = flatten(`\n${this.fullName}${formatLabels(this.labelNames, labelValues)} 1`);
     this.labels = labelObject(this.labelNames, labelValues);
   }
 
   render(openMetrics: boolean): string {
-    return (openMetrics ? this.openMetricsHeader : this.textHeader) + this.sample;
+    return `${openMetrics ? this.openMetricsHeader : this.textHeader}${this.sample}\n`;
   }
 
   collect(openMetrics: boolean): CollectedMetric {

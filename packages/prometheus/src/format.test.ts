@@ -4,10 +4,13 @@ import {
   contentType,
   escapeHelp,
   escapeLabelValue,
+  flatten,
   formatLabels,
   formatValue,
+  labelPairs,
   negotiateFormat,
   OPENMETRICS_CONTENT_TYPE,
+  parseLabelPairs,
   TEXT_CONTENT_TYPE,
 } from './format';
 
@@ -70,6 +73,27 @@ describe('escaping', () => {
     expect(formatLabels([], [], 'le="1"')).toBe('{le="1"}');
     expect(formatLabels(['a', 'b'], ['x', 'y"'])).toBe('{a="x",b="y\\""}');
     expect(formatLabels(['a'], ['x'], 'le="+Inf"')).toBe('{a="x",le="+Inf"}');
+  });
+
+  it('writes label pairs without braces, and reads them back exactly', () => {
+    const names = ['a', 'b', 'c'];
+    expect(labelPairs([], [])).toBe('');
+    expect(labelPairs(names, ['x', 'y"', ''])).toBe('a="x",b="y\\"",c=""');
+    const tricky = [
+      ['', '', ''],
+      ['"', '\\', '\n'],
+      ['\\n', 'a\\"b', '\\\\'],
+      ['line\nbreak', 'tab\there', 'comma,"quote",x="y"'],
+      ['emoji 🚀', 'é', '\ud800 lone'],
+    ];
+    for (const values of tricky) expect(parseLabelPairs(names, labelPairs(names, values))).toEqual(values);
+    expect(parseLabelPairs([], '')).toEqual([]);
+  });
+
+  it('copies strings flat without changing a code unit', () => {
+    let rope = '';
+    for (let i = 0; i < 50; i++) rope += `,k${i}="v${i}"`;
+    for (const text of [rope, '', 'x', '\ud800\udc00\ud800', 'a\u0000b']) expect(flatten(text)).toBe(text);
   });
 
   it('formats values as Go and OpenMetrics parsers read them', () => {
