@@ -5,6 +5,10 @@ import type {
   HistogramSeries,
   LabelValues,
   MetricBackend,
+  MetricsSnapshot,
+  SnapshotFamily,
+  SnapshotMetricType,
+  SnapshotSample,
 } from '@argus/core';
 import {
   collectDefaultMetrics,
@@ -169,6 +173,44 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
    * OpenMetrics (ends with `# EOF`). Never rejects: a metric whose collection fails is left out
    * of this scrape and counted as `scrape:<name>`.
    */
+  /**
+   * Every metric of the registry in the dashboard's shape: Argus families straight from their
+   * state, other prom-client metrics (process metrics, your own) through their collectors. A
+   * metric that fails is left out and reported (`snapshot:<name>`); this never rejects.
+   */
+  async snapshot(): Promise<MetricsSnapshot> {
+    const metrics: Record<string, SnapshotFamily> = {};
+    if (this.closed) return { time: Date.now(), metrics };
+    let all: unknown[];
+    try {
+      all = this.registry.getMetricsAsArray();
+    } catch (error) {
+      this.report('snapshot', error);
+      return { time: Date.now(), metrics };
+    }
+    for (const metric of all) {
+      try {
+        if (metric instanceof Family && this.families.get(metric.fullName) === metric) {
+          const family = metric.snapshot();
+          if (family) metrics[metric.fullName] = family;
+          continue;
+        }
+        const got = (await (metric as unknown as ForeignMetric).get()) as unknown as ForeignCollected;
+        const samples: SnapshotSample[] = [];
+        for (const v of got.values) {
+          if (!Number.isFinite(v.value)) continue;
+          const labels: Record<string, string> = {};
+          for (const [k, value] of Object.entries(v.labels ?? {})) labels[k] = String(value);
+          samples.push({ name: v.metricName ?? got.name, labels, value: v.value });
+        }
+        metrics[got.name] = { type: snapshotType(got.type), help: got.help, samples };
+      } catch (error) {
+        this.report(`snapshot:${(metric as { name?: string }).name ?? 'unknown'}`, error);
+      }
+    }
+    return { time: Date.now(), metrics };
+  }
+
   async render(format: ExpositionFormat = 'text'): Promise<string> {
     const openMetrics = format === 'openmetrics';
     const end = openMetrics ? '# EOF\n' : '';
@@ -363,4 +405,21 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
  */
 function formatView(registry: Registry<RegistryContentType>, type: string): FormattingRegistry {
   return Object.create(registry, { contentType: { value: type } }) as FormattingRegistry;
+}
+
+interface ForeignCollected {
+  name: string;
+  help: string;
+  type: string;
+  values: { value: number; labels?: Record<string, string | number>; metricName?: string }[];
+}
+
+function snapshotType(type: string): SnapshotMetricType {
+  return type === 'counter' ||
+    type === 'gauge' ||
+    type === 'histogram' ||
+    type === 'summary' ||
+    type === 'info'
+    ? type
+    : 'untyped';
 }

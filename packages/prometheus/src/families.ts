@@ -5,7 +5,14 @@
 //    returns the `{ name, help, type, aggregator, values }` shape prom-client's own metrics return,
 //    so `registry.metrics()`, `getMetricsAsJSON()`, cluster aggregation and the Pushgateway see
 //    Argus metrics exactly like native ones.
-import type { BackendMetricDef, CounterSeries, HistogramSeries, LabelValues } from '@argus/core';
+import type {
+  BackendMetricDef,
+  CounterSeries,
+  HistogramSeries,
+  LabelValues,
+  SnapshotFamily,
+  SnapshotSample,
+} from '@argus/core';
 import {
   escapeHelp,
   escapeLabelValue,
@@ -137,6 +144,9 @@ export abstract class Family {
 
   protected abstract readonly kind: BackendMetricDef['kind'];
 
+  /** The dashboard's view of this family, straight from the stored state; null when a gauge failed. */
+  abstract snapshot(): SnapshotFamily | null;
+
   protected checkArity(labelValues: LabelValues): void {
     if (labelValues.length !== this.labelNames.length) {
       throw new RangeError(
@@ -218,6 +228,17 @@ export class CounterFamily extends Family {
     // prom-client appends `_total` to counter samples in OpenMetrics, so hand it the base name there.
     const name = openMetrics ? this.baseName : this.fullName;
     return { name, help: this.help, type: 'counter', aggregator: 'sum', values };
+  }
+
+  snapshot(): SnapshotFamily {
+    const names = this.labelNames;
+    const start = this.fullName.length + 2;
+    const samples: SnapshotSample[] = [];
+    for (const s of this.series.values()) {
+      s.labels ??= labelsFromPairs(names, s.prefix.slice(start, -2));
+      samples.push({ name: this.fullName, labels: s.labels as Record<string, string>, value: s.value });
+    }
+    return { type: 'counter', help: this.help, samples };
   }
 
   override reset(): void {
@@ -382,6 +403,31 @@ export class HistogramFamily extends Family {
     return { name, help: this.help, type: 'histogram', aggregator: 'sum', values };
   }
 
+  snapshot(): SnapshotFamily {
+    const name = this.fullName;
+    const bucketName = `${name}_bucket`;
+    const sumName = `${name}_sum`;
+    const countName = `${name}_count`;
+    const le = this.le;
+    const names = this.labelNames;
+    const samples: SnapshotSample[] = [];
+    for (const s of this.series.values()) {
+      s.labels ??= labelsFromPairs(names, s.pairs);
+      const labels = s.labels as Record<string, string>;
+      const counts = s.counts;
+      let cumulative = 0;
+      for (let b = 0; b < le.length; b++) {
+        cumulative += counts[b]!;
+        const bucketLabels: Record<string, string> = {};
+        for (let l = 0; l < names.length; l++) bucketLabels[names[l]!] = labels[names[l]!]!;
+        bucketLabels.le = String(le[b]);
+        samples.push({ name: bucketName, labels: bucketLabels, value: cumulative });
+      }
+      samples.push({ name: sumName, labels, value: s.sum }, { name: countName, labels, value: s.count });
+    }
+    return { type: 'histogram', help: this.help, samples };
+  }
+
   override reset(): void {
     for (const s of this.series.values()) {
       s.counts.fill(0);
@@ -445,6 +491,16 @@ export class GaugeFamily extends Family {
     if (!ok) return null;
     return { name: this.fullName, help: this.help, type: 'gauge', aggregator: 'sum', values };
   }
+
+  snapshot(): SnapshotFamily | null {
+    const samples: SnapshotSample[] = [];
+    const names = this.labelNames;
+    const name = this.fullName;
+    const ok = this.read((value, labelValues) => {
+      samples.push({ name, labels: labelObject(names, labelValues) as Record<string, string>, value });
+    });
+    return ok ? { type: 'gauge', help: this.help, samples } : null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +523,13 @@ export class InfoFamily extends Family {
     const head = headers(def.help, def.name, 'gauge', this.baseName, 'info');
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
+  }
+
+  snapshot(): SnapshotFamily {
+    const samples: SnapshotSample[] = this.labels
+      ? [{ name: this.fullName, labels: this.labels as Record<string, string>, value: 1 }]
+      : [];
+    return { type: 'info', help: this.help, samples };
   }
 
   set(labelValues: LabelValues): void {
