@@ -374,58 +374,49 @@ export class HistogramFamily extends Family {
   }
 
   collect(): CollectedMetric {
-    const name = this.fullName;
-    const bucketName = `${name}_bucket`;
-    const sumName = `${name}_sum`;
-    const countName = `${name}_count`;
-    const le = this.le;
-    const names = this.labelNames;
-    const values: CollectedValue[] = [];
-    for (const s of this.series.values()) {
-      s.labels ??= labelsFromPairs(names, s.pairs);
-      const labels = s.labels;
-      const counts = s.counts;
-      let cumulative = 0;
-      // Per-bucket label objects are built for this collection only, never kept per series. Not
-      // with `{ ...labels, le }`: V8 gives each object copied that way a map of its own.
-      for (let b = 0; b < le.length; b++) {
-        cumulative += counts[b]!;
-        const bucketLabels: LabelObject = {};
-        for (let l = 0; l < names.length; l++) bucketLabels[names[l]!] = labels[names[l]!]!;
-        bucketLabels.le = le[b]!;
-        values.push({ value: cumulative, labels: bucketLabels, metricName: bucketName });
-      }
-      values.push(
-        { value: s.sum, labels, metricName: sumName },
-        { value: s.count, labels, metricName: countName },
-      );
-    }
-    return { name, help: this.help, type: 'histogram', aggregator: 'sum', values };
+    // prom-client's own histograms label buckets with numbers; keep them numbers here.
+    const values: CollectedValue[] = this.samples(this.le).map((sample) => ({
+      value: sample.value,
+      labels: sample.labels,
+      metricName: sample.name,
+    }));
+    return { name: this.fullName, help: this.help, type: 'histogram', aggregator: 'sum', values };
   }
 
   snapshot(): SnapshotFamily {
+    this.leText ??= this.le.map(String);
+    return { type: 'histogram', help: this.help, samples: this.samples(this.leText) as SnapshotSample[] };
+  }
+
+  private leText: readonly string[] | undefined;
+
+  /** Cumulative buckets, sum and count of every series, with `le` spelled as given. */
+  private samples<L extends string | number>(
+    le: readonly L[],
+  ): { name: string; labels: Record<string, string | L>; value: number }[] {
     const name = this.fullName;
     const bucketName = `${name}_bucket`;
     const sumName = `${name}_sum`;
     const countName = `${name}_count`;
-    const le = this.le;
     const names = this.labelNames;
-    const samples: SnapshotSample[] = [];
+    const out: { name: string; labels: Record<string, string | L>; value: number }[] = [];
     for (const s of this.series.values()) {
       s.labels ??= labelsFromPairs(names, s.pairs);
       const labels = s.labels as Record<string, string>;
       const counts = s.counts;
       let cumulative = 0;
+      // Per-bucket label objects are built for this call only, never kept per series. Not with
+      // `{ ...labels, le }`: V8 gives each object copied that way a map of its own.
       for (let b = 0; b < le.length; b++) {
         cumulative += counts[b]!;
-        const bucketLabels: Record<string, string> = {};
+        const bucketLabels: Record<string, string | L> = {};
         for (let l = 0; l < names.length; l++) bucketLabels[names[l]!] = labels[names[l]!]!;
-        bucketLabels.le = String(le[b]);
-        samples.push({ name: bucketName, labels: bucketLabels, value: cumulative });
+        bucketLabels.le = le[b]!;
+        out.push({ name: bucketName, labels: bucketLabels, value: cumulative });
       }
-      samples.push({ name: sumName, labels, value: s.sum }, { name: countName, labels, value: s.count });
+      out.push({ name: sumName, labels, value: s.sum }, { name: countName, labels, value: s.count });
     }
-    return { type: 'histogram', help: this.help, samples };
+    return out;
   }
 
   override reset(): void {
