@@ -5,10 +5,13 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages by name; point those names at the sources so a test run
 // never depends on a stale build.
 const root = fileURLToPath(new URL('.', import.meta.url));
-const alias: Record<string, string> = {};
+const alias: { find: RegExp; replacement: string }[] = [];
 for (const dir of readdirSync(`${root}packages`)) {
-  const entry = `${root}packages/${dir}/src/index.ts`;
-  if (existsSync(entry)) alias[`@argus/${dir}`] = entry;
+  const src = `${root}packages/${dir}/src`;
+  if (!existsSync(`${src}/index.ts`)) continue;
+  // Exact names only: `@argus/core/names` must not become `…/index.ts/names`.
+  alias.push({ find: new RegExp(`^@argus/${dir}$`), replacement: `${src}/index.ts` });
+  alias.push({ find: new RegExp(`^@argus/${dir}/([\\w-]+)$`), replacement: `${src}/$1.ts` });
 }
 
 // The dashboard SPA brings its own project (Solid's compiler, a DOM) when it exists.
