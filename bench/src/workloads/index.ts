@@ -4,6 +4,7 @@
 // Order matters a little: workloads that start process-wide monitors (prom-client's default
 // process metrics start an event-loop-delay histogram and a GC observer) come last.
 import type { Workload } from '../harness';
+import { bundleSize } from './bundle-size';
 import { counterInc } from './counter';
 import { e2eGateway } from './e2e-gateway';
 import { gatewayHook } from './gateway-hook';
@@ -13,6 +14,8 @@ import { memoryCatalogue } from './memory-catalogue';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
 import { scrapeUnderLoad } from './scrape-under-load';
+import { snapshot } from './snapshot';
+import { sseViewers } from './sse-viewers';
 import { startup } from './startup';
 import { startupCold } from './startup-cold';
 
@@ -26,6 +29,9 @@ export const workloads: readonly Workload[] = [
   startupCold,
   e2eGateway,
   scrapeUnderLoad,
+  sseViewers,
+  bundleSize,
   render10k,
   renderCatalogue,
+  snapshot,
 ];
