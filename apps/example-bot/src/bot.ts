@@ -195,12 +195,13 @@ export function createExampleBot(
     if (PREFIX_COMMANDS.includes(command)) await onPrefix(message, command, mode).catch(() => {});
   });
 
-  return {
+  const bot: ExampleBot = {
     client,
     argus: metrics,
     async stop() {
-      await metrics.close();
+      await bot.argus.close();
       await client.destroy();
     },
   };
+  return bot;
 }

@@ -13,10 +13,17 @@ import {
   MetricRegistry,
   resolveConfig,
   type Telemetry,
+  version,
   type WrapCommandOptions,
 } from '@argus/core';
 import { PrometheusAdapter } from '@argus/prometheus';
-import { createApp, type ServerHandle, startServer } from '@argus/server';
+import {
+  createApp,
+  dashboardOptions,
+  type ServerHandle,
+  startServer,
+  warnIfDashboardUnprotected,
+} from '@argus/server';
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES } from './optional';
 
@@ -94,6 +101,9 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     },
     logger,
     guard,
+    ...(config.dashboard
+      ? { dashboard: dashboardOptions(config, { version, snapshot: () => prometheus.snapshot() }) }
+      : {}),
   });
 
   let closed = false;
@@ -103,8 +113,12 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   });
   const start = () => {
     if (closed) return serverStarted(undefined);
+    if (config.dashboard) warnIfDashboardUnprotected(config, logger);
     void startServer(app, { host: config.host, port: config.port, logger, health, guard }).then((handle) => {
-      if (handle) logger.info(`metrics on ${handle.url}${config.metricsPath}`);
+      if (handle) {
+        logger.info(`metrics on ${handle.url}${config.metricsPath}`);
+        if (config.dashboard) logger.info(`dashboard on ${handle.url}${config.dashboardPath}`);
+      }
       serverStarted(handle);
     });
   };

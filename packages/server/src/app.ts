@@ -3,6 +3,8 @@ import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { AuthFailureLog, requireToken } from './auth';
+import { DashboardRoutes } from './dashboard';
+import { onServerClose } from './lifecycle';
 import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 import { hardening } from './security';
 import type { ArgusApp, CreateAppOptions, ExpositionFormat, ReadinessReport, RouteTools } from './types';
@@ -30,7 +32,8 @@ function plain(c: Context, status: number, headers?: Record<string, string>): Re
 }
 
 /**
- * Builds the Argus HTTP app: `{metricsPath}`, `/healthz`, `/readyz` and whatever `routes` adds,
+ * Builds the Argus HTTP app: `{metricsPath}`, `/healthz`, `/readyz`, the dashboard when
+ * `dashboard` is given, and whatever `routes` adds,
  * with security headers, a body cap and generic error bodies on every response. Pure: it opens
  * no socket and reads no environment; `startServer` serves it.
  */
@@ -55,7 +58,7 @@ export function createApp(options: CreateAppOptions): ArgusApp {
       app.on('GET', path, ...(handlers as [Handler]));
       app.all(path, (c) => plain(c, 405, { Allow: ALLOW_GET }));
     },
-    requireToken: (token, realm) => requireToken(token, realm, failures),
+    requireToken: (token, realm, tokenOptions) => requireToken(token, realm, failures, tokenOptions),
   };
 
   tools.get('/healthz', async (c) => c.text('ok\n'));
@@ -92,8 +95,28 @@ export function createApp(options: CreateAppOptions): ArgusApp {
     });
   }
 
+  // The dashboard's /api/* go before the extension routes (so its token check covers theirs,
+  // e.g. analytics); its static catch-all goes after them, so it shadows nothing.
+  const dashboardOptions = options.dashboard;
+  const dashboard = dashboardOptions
+    ? guard.run('server:dashboard', () => {
+        const routes = new DashboardRoutes(dashboardOptions, {
+          guard,
+          logger,
+          reserved: ['/api', '/healthz', '/readyz', config.metricsPath],
+        });
+        routes.registerApi(app, tools);
+        return routes;
+      })
+    : undefined;
+
   const extend = options.routes;
   if (extend) guard.run('server:routes', () => extend(app, tools));
+
+  if (dashboard) {
+    guard.run('server:dashboard', () => dashboard.registerFiles(app, tools));
+    onServerClose(app, () => dashboard.hub.closeAll());
+  }
 
   return app;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@argus/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { sanitizeForLog } from './security';
+import type { RequireTokenOptions } from './types';
 
 const MAX_LOGGED_PATH = 128;
 const MAX_LOGGED_REMOTE = 64;
@@ -93,13 +94,16 @@ export function requireToken(
   token: string | undefined,
   realm: string,
   failures: AuthFailureLog,
+  options: RequireTokenOptions = {},
 ): MiddlewareHandler {
   if (token === undefined) return async (_c, next) => next();
   const matches = createTokenMatcher(token);
+  const challenge = { 'WWW-Authenticate': `Bearer realm="argus"` };
   return async (c, next) => {
     const presented = presentedToken(c);
     if (matches(presented)) return next();
     failures.record(realm, c.req.path, remoteAddress(c), presented === undefined ? 'missing' : 'invalid');
-    return c.text('unauthorized\n', 401, { 'WWW-Authenticate': `Bearer realm="argus"` });
+    if (options.json) return c.json({ error: 'unauthorized' }, 401, challenge);
+    return c.text('unauthorized\n', 401, challenge);
   };
 }

@@ -1,5 +1,6 @@
 export { createApp, DEFAULT_MAX_BODY_BYTES } from './app';
 export { createTokenMatcher } from './auth';
+export { dashboardConfigBody, dashboardOptions, resolveDashboardAssets } from './dashboard';
 export { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 export { contentSecurityPolicy, httpOrigin, SERVER_HEADER } from './security';
 export { describeListenError, startServer } from './start';
@@ -7,11 +8,15 @@ export type {
   AppConfig,
   ArgusApp,
   CreateAppOptions,
+  DashboardConfigBody,
+  DashboardConfigSource,
+  DashboardOptions,
   ExpositionFormat,
   ExposureConfig,
   FetchApp,
   MetricsRenderer,
   ReadinessReport,
+  RequireTokenOptions,
   RouteTools,
   ServerHandle,
   StartServerOptions,

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describeError, silentLogger } from '@argus/core';
 import { createAdaptorServer } from '@hono/node-server';
+import { runServerCloseHook } from './lifecycle';
 import { SERVER_HEADER } from './security';
 import type { FetchApp, ServerHandle, StartServerOptions } from './types';
 
@@ -12,6 +13,9 @@ const DEFAULTS = {
   keepAliveTimeoutMs: 5_000,
   closeGraceMs: 1_000,
 };
+
+/** How often `close()` closes connections that went idle during the grace period. */
+const CLOSE_SWEEP_MS = 20;
 
 /** The hardening headers for responses Node writes itself (malformed requests). */
 const RAW_ERROR_HEADERS =
@@ -129,7 +133,7 @@ export function startServer(app: FetchApp, options: StartServerOptions): Promise
         // A listening server that emits 'error' without a listener would crash the bot.
         listening.on('error', (error) => guard?.report('server:runtime', error));
         health?.set('server', true);
-        resolve(makeHandle(listening, host, health, settings.closeGraceMs));
+        resolve(makeHandle(listening, app, host, health, settings.closeGraceMs));
       });
     } catch (error) {
       fail(error);
@@ -139,6 +143,7 @@ export function startServer(app: FetchApp, options: StartServerOptions): Promise
 
 function makeHandle(
   server: Server,
+  app: FetchApp,
   host: string,
   health: StartServerOptions['health'],
   closeGraceMs: number,
@@ -153,16 +158,28 @@ function makeHandle(
       closing ??= new Promise<void>((resolve) => {
         health?.set('server', false);
         let cut: NodeJS.Timeout | undefined;
+        let sweep: NodeJS.Timeout | undefined;
         try {
           server.close(() => {
-            if (cut) clearTimeout(cut);
+            clearTimeout(cut);
+            clearInterval(sweep);
             resolve();
           });
-          // Idle keep-alive sockets would hold the port (and the process) open.
+          // Streams (dashboard SSE) never finish on their own: end them now, not after the grace.
+          runServerCloseHook(app);
+          // Idle keep-alive sockets would hold the port (and the process) open. A response that
+          // finishes during the grace leaves its connection idle, so sweep again until closed.
           server.closeIdleConnections();
-          cut = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+          sweep = setInterval(() => server.closeIdleConnections(), CLOSE_SWEEP_MS);
+          sweep.unref();
+          cut = setTimeout(() => {
+            clearInterval(sweep);
+            server.closeAllConnections();
+          }, closeGraceMs);
           cut.unref();
         } catch {
+          clearTimeout(cut);
+          clearInterval(sweep);
           resolve();
         }
       });

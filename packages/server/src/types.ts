@@ -1,7 +1,7 @@
 // Public types of @argus/server. The server never imports prom-client or discord.js: the bot
 // hands it plain functions.
 
-import type { ArgusConfig, FailOpenGuard, HealthState, Logger } from '@argus/core';
+import type { ArgusConfig, FailOpenGuard, HealthState, Logger, MetricsSnapshot } from '@argus/core';
 import type { Handler, Hono, MiddlewareHandler } from 'hono';
 
 /** The two exposition formats a metrics renderer can produce. */
@@ -34,7 +34,12 @@ export interface RouteTools {
    * compared in constant time. `undefined` lets every request through. Failures answer 401 and
    * are logged (rate-limited, never with the token) under `realm`, e.g. "dashboard".
    */
-  requireToken(token: string | undefined, realm: string): MiddlewareHandler;
+  requireToken(token: string | undefined, realm: string, options?: RequireTokenOptions): MiddlewareHandler;
+}
+
+export interface RequireTokenOptions {
+  /** Answer a failure with `{"error":"unauthorized"}` (JSON) instead of the one-line text body. */
+  json?: boolean;
 }
 
 export interface CreateAppOptions {
@@ -57,7 +62,10 @@ export interface CreateAppOptions {
   readiness: () => ReadinessReport;
   /** Where auth failures (warn) and route failures go. Default: silent. */
   logger?: Logger;
-  /** Counts failures (`server:metrics`, `server:readiness`, `server:request`, `server:routes`). */
+  /**
+   * Counts failures (`server:metrics`, `server:readiness`, `server:request`, `server:routes`,
+   * `server:dashboard`, `server:snapshot`).
+   */
   guard?: FailOpenGuard;
   /** Largest request body accepted, in bytes. Default 64 KiB; larger bodies answer 413. */
   maxBodyBytes?: number;
@@ -66,6 +74,82 @@ export interface CreateAppOptions {
    * routes, so it cannot replace them; a throw is reported as `server:routes` and ignored.
    */
   routes?: (app: ArgusApp, tools: RouteTools) => void;
+  /**
+   * Serves the live dashboard: `/api/config`, `/api/snapshot`, `/api/stream` (SSE) and the SPA
+   * at `dashboard.path`. Leave it out to serve no dashboard. See `dashboardOptions()`.
+   */
+  dashboard?: DashboardOptions;
+}
+
+/** The body of `GET /api/config`: what the SPA needs to know before it asks for data. */
+export interface DashboardConfigBody {
+  /** The Argus version, e.g. "0.1.0". */
+  version: string;
+  /** Prefix of the bot metrics, e.g. "discord". */
+  namespace: string;
+  /** The `cluster` label of this process. */
+  cluster: string;
+  metricsPath: string;
+  /** Where the SPA is served, e.g. "/" or "/dash". */
+  dashboardPath: string;
+  /** Seconds between two stream frames. */
+  intervalSeconds: number;
+  /** Whether `/api/*` needs the dashboard token (the SPA then asks for it). */
+  authRequired: boolean;
+  /** The Grafana base URL without credentials, or null when none is configured. */
+  grafanaUrl: string | null;
+  /** Which optional views have something to show. */
+  sections: { grafana: boolean; analytics: boolean };
+}
+
+/** The parts of the configuration `dashboardConfigBody` and `dashboardOptions` read. */
+export type DashboardConfigSource = Pick<
+  ArgusConfig,
+  | 'namespace'
+  | 'clusterId'
+  | 'metricsPath'
+  | 'dashboardPath'
+  | 'dashboardInterval'
+  | 'dashboardMaxStreams'
+  | 'dashboardAuthToken'
+  | 'grafanaUrl'
+>;
+
+/** What `createApp` needs to serve the dashboard. `dashboardOptions()` derives it from the config. */
+export interface DashboardOptions {
+  /**
+   * Builds the current snapshot, e.g. `() => adapter.snapshot()`. Called once per stream tick
+   * however many viewers are connected, and for `/api/snapshot` (a result younger than a second
+   * is reused). Should be fast; it may return a promise (a tick that finds the previous build
+   * still running is left out). A throw, a rejection, or a promise still pending after
+   * max(10 s, 2 intervals) is counted as `server:snapshot` and answered with 503
+   * (`/api/snapshot`) or a skipped frame (`/api/stream`).
+   */
+  snapshot: () => MetricsSnapshot | PromiseLike<MetricsSnapshot>;
+  /** The body of `/api/config`, e.g. `dashboardConfigBody(config, { version })`. */
+  config: DashboardConfigBody;
+  /** Milliseconds between two stream frames (`dashboardInterval * 1000`). */
+  intervalMs: number;
+  /** Concurrent streams before new ones get 503 (`dashboardMaxStreams`). */
+  maxStreams: number;
+  /** The token `/api/*` requires (`dashboardAuthToken`); undefined leaves them open. */
+  token?: string | undefined;
+  /** Where the SPA is served (`dashboardPath`), e.g. "/" or "/dash". */
+  path: string;
+  /**
+   * The built SPA: a directory with `index.html` and `assets/`. `resolveDashboardAssets()` finds
+   * the one shipped with this package. Missing, the dashboard path answers 503.
+   */
+  assetsDir?: string | undefined;
+  /** Milliseconds between `: ping` comments on each stream, so proxies keep it open. Default 15 000. */
+  heartbeatMs?: number;
+  /**
+   * A stream whose writes have not drained for this long is closed (its frames are skipped until
+   * then). Default 60 000 ms.
+   */
+  stallTimeoutMs?: number;
+  /** The reconnection delay sent to EventSource (`retry:`). Default 3 000 ms. */
+  retryMs?: number;
 }
 
 /** Anything with a fetch handler, such as the app `createApp` returns. */

@@ -339,6 +339,28 @@ describe('startServer on a real socket', () => {
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
   });
 
+  it('close() lets a response finish within the grace period and resolves soon after it', async () => {
+    let release: (() => void) | undefined;
+    const app = createApp({
+      config: resolveConfig({}, {}),
+      metrics: () =>
+        new Promise<string>((resolve) => {
+          release = () => resolve('late\n');
+        }),
+      readiness: () => ({ ready: true, checks: {} }),
+    });
+    const handle = await startServer(app, { host: '127.0.0.1', port: 0, closeGraceMs: 5_000 });
+    const pending = fetch(`${handle!.url}/metrics`).then((res) => res.text());
+    await vi.waitFor(() => expect(release).toBeDefined());
+    const started = Date.now();
+    const closing = handle!.close();
+    setTimeout(() => release!(), 100);
+    expect(await pending).toBe('late\n');
+    await closing;
+    // The keep-alive connection it leaves behind is closed at once, not after the 5 s grace.
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('close() cuts a response still in flight after the grace period', async () => {
     const health = new HealthState();
     let release: (() => void) | undefined;
