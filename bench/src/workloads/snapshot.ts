@@ -2,6 +2,7 @@
 // dashboard server builds one per stream tick (however many viewers) and serialises it once; this
 // times `PrometheusAdapter.snapshot()` alone and with `JSON.stringify`, against prom-client's
 // `registry.getMetricsAsJSON()` over the same metrics and values.
+import type { SnapshotFamily } from '@argus/core';
 import {
   BOUND_SERIES,
   buildArgus,
@@ -14,6 +15,11 @@ import {
 import { goals, type Workload } from '../harness';
 
 const encoder = new TextEncoder();
+
+/** Exposition samples a compact family stands for: a histogram series is its buckets, sum and count. */
+function exposedSamples(family: SnapshotFamily): number {
+  return family.type === 'histogram' ? family.series.length * (family.le.length + 2) : family.series.length;
+}
 
 /** Families, samples and JSON size of one snapshot, to show both sides carry the same data. */
 function describeJson(label: string, json: string, families: number, samples: number): string {
@@ -39,11 +45,11 @@ export const snapshot: Workload = {
     const promDefault = buildPromClient({ defaultMetrics: true });
 
     const argusOne = await argus.adapter.snapshot();
-    const argusSamples = Object.values(argusOne.metrics).reduce((n, f) => n + f.samples.length, 0);
+    const argusSamples = Object.values(argusOne.metrics).reduce((n, f) => n + exposedSamples(f), 0);
     const promOne = await prom.register.getMetricsAsJSON();
     const promSamples = promOne.reduce((n, m) => n + m.values.length, 0);
     const processOne = await argusProcess.adapter.snapshot();
-    const processSamples = Object.values(processOne.metrics).reduce((n, f) => n + f.samples.length, 0);
+    const processSamples = Object.values(processOne.metrics).reduce((n, f) => n + exposedSamples(f), 0);
     const notes = [
       describeJson(
         'argus snapshot',

@@ -55,8 +55,11 @@ export {
 export type {
   MetricsSnapshot,
   SnapshotFamily,
+  SnapshotHistogramFamily,
+  SnapshotHistogramSeries,
   SnapshotMetricType,
-  SnapshotSample,
+  SnapshotScalarFamily,
+  SnapshotSeries,
 } from './snapshot';
 export { BoundedTimerMap } from './timer-map';
 export type {

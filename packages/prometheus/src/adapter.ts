@@ -7,8 +7,9 @@ import type {
   MetricBackend,
   MetricsSnapshot,
   SnapshotFamily,
-  SnapshotMetricType,
-  SnapshotSample,
+  SnapshotHistogramSeries,
+  SnapshotScalarFamily,
+  SnapshotSeries,
 } from '@argus/core';
 import {
   collectDefaultMetrics,
@@ -196,14 +197,7 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
           continue;
         }
         const got = (await (metric as unknown as ForeignMetric).get()) as unknown as ForeignCollected;
-        const samples: SnapshotSample[] = [];
-        for (const v of got.values) {
-          if (!Number.isFinite(v.value)) continue;
-          const labels: Record<string, string> = {};
-          for (const [k, value] of Object.entries(v.labels ?? {})) labels[k] = String(value);
-          samples.push({ name: v.metricName ?? got.name, labels, value: v.value });
-        }
-        metrics[got.name] = { type: snapshotType(got.type), help: got.help, samples };
+        for (const [name, family] of foreignSnapshot(got)) metrics[name] = family;
       } catch (error) {
         this.report(`snapshot:${(metric as { name?: string }).name ?? 'unknown'}`, error);
       }
@@ -407,19 +401,71 @@ function formatView(registry: Registry<RegistryContentType>, type: string): Form
   return Object.create(registry, { contentType: { value: type } }) as FormattingRegistry;
 }
 
-interface ForeignCollected {
+export interface ForeignCollected {
   name: string;
   help: string;
   type: string;
   values: { value: number; labels?: Record<string, string | number>; metricName?: string }[];
 }
 
-function snapshotType(type: string): SnapshotMetricType {
-  return type === 'counter' ||
-    type === 'gauge' ||
-    type === 'histogram' ||
-    type === 'summary' ||
-    type === 'info'
-    ? type
-    : 'untyped';
+/**
+ * A prom-client metric in the snapshot's compact shape. Histograms are regrouped by series; a
+ * summary's quantiles, sum and count become untyped families named after their samples.
+ */
+export function foreignSnapshot(got: ForeignCollected): [string, SnapshotFamily][] {
+  const values = got.values.filter((v) => Number.isFinite(v.value));
+  const labelNamesOf = (rows: typeof values, skip?: string) => {
+    const names: string[] = [];
+    for (const v of rows)
+      for (const k of Object.keys(v.labels ?? {})) if (k !== skip && !names.includes(k)) names.push(k);
+    return names;
+  };
+  const valuesOf = (names: string[], labels: Record<string, string | number> | undefined) =>
+    names.map((n) => String(labels?.[n] ?? ''));
+
+  if (got.type === 'histogram') {
+    const labelNames = labelNamesOf(values, 'le');
+    const le: string[] = [];
+    const rows = new Map<string, SnapshotHistogramSeries>();
+    for (const v of values) {
+      const labelValues = valuesOf(labelNames, v.labels);
+      const key = JSON.stringify(labelValues);
+      let row = rows.get(key);
+      if (!row) {
+        row = [labelValues, [], 0, 0];
+        rows.set(key, row);
+      }
+      const sample = v.metricName ?? got.name;
+      if (sample === `${got.name}_bucket`) {
+        const bound = String(v.labels?.le ?? '');
+        let index = le.indexOf(bound);
+        if (index === -1) index = le.push(bound) - 1;
+        row[1][index] = v.value;
+      } else if (sample === `${got.name}_sum`) row[2] = v.value;
+      else if (sample === `${got.name}_count`) row[3] = v.value;
+    }
+    for (const row of rows.values()) for (let i = 0; i < le.length; i++) row[1][i] ??= 0;
+    return [[got.name, { type: 'histogram', help: got.help, labelNames, le, series: [...rows.values()] }]];
+  }
+
+  const groups = new Map<string, typeof values>();
+  for (const v of values) {
+    const sample = v.metricName ?? got.name;
+    const group = groups.get(sample) ?? [];
+    group.push(v);
+    groups.set(sample, group);
+  }
+  if (groups.size === 0) groups.set(got.name, []);
+  const out: [string, SnapshotFamily][] = [];
+  for (const [sample, rows] of groups) {
+    const labelNames = labelNamesOf(rows);
+    const series: SnapshotSeries[] = rows.map((v) => [valuesOf(labelNames, v.labels), v.value]);
+    const type = sample === got.name ? snapshotType(got.type) : 'untyped';
+    out.push([sample, { type, help: got.help, labelNames, series }]);
+  }
+  return out;
+}
+
+function snapshotType(type: string): SnapshotScalarFamily['type'] {
+  return type === 'counter' || type === 'gauge' || type === 'info' ? type : 'untyped';
 }

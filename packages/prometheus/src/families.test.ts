@@ -35,7 +35,9 @@ describe('CounterFamily', () => {
     s.inc(1);
     s.inc(2.5);
     expect(s.value).toBe(3.5);
-    expect(Object.keys(s)).toEqual(['prefix', 'labels', 'value']);
+    // Plain fields only: the cached line prefix, a reference to the bound label values, the lazy
+    // label object and the number itself.
+    expect(Object.keys(s)).toEqual(['prefix', 'values', 'labels', 'value']);
   });
 
   it('builds label objects on the first collect, from the rendered label text', () => {

@@ -11,7 +11,8 @@ import type {
   HistogramSeries,
   LabelValues,
   SnapshotFamily,
-  SnapshotSample,
+  SnapshotHistogramSeries,
+  SnapshotSeries,
 } from '@argus/core';
 import {
   escapeHelp,
@@ -164,6 +165,8 @@ export class CounterState implements CounterSeries {
   constructor(
     /** `\nname{labels} `, built once, flat: the sample line before its value. */
     readonly prefix: string,
+    /** The label values as bound (a reference, not a copy), for the dashboard snapshot. */
+    readonly values: LabelValues,
     /** The label object prom-client reads: built from `prefix` on the first `collect()`, not before. */
     public labels: LabelObject | undefined = undefined,
   ) {}
@@ -201,7 +204,7 @@ export class CounterFamily extends Family {
     let state = this.series.get(prefix);
     if (!state) {
       const flat = flatten(prefix);
-      state = new CounterState(flat);
+      state = new CounterState(flat, labelValues);
       this.series.set(flat, state);
     }
     return state;
@@ -231,14 +234,9 @@ export class CounterFamily extends Family {
   }
 
   snapshot(): SnapshotFamily {
-    const names = this.labelNames;
-    const start = this.fullName.length + 2;
-    const samples: SnapshotSample[] = [];
-    for (const s of this.series.values()) {
-      s.labels ??= labelsFromPairs(names, s.prefix.slice(start, -2));
-      samples.push({ name: this.fullName, labels: s.labels as Record<string, string>, value: s.value });
-    }
-    return { type: 'counter', help: this.help, samples };
+    const series: SnapshotSeries[] = [];
+    for (const s of this.series.values()) series.push([s.values as string[], s.value]);
+    return { type: 'counter', help: this.help, labelNames: this.labelNames as string[], series };
   }
 
   override reset(): void {
@@ -265,6 +263,8 @@ export class HistogramState implements HistogramSeries {
     readonly counts: Float64Array,
     /** `a="x",b="y"`, flat: the label pairs every line of the series repeats ('' without labels). */
     readonly pairs: string,
+    /** The label values as bound (a reference, not a copy), for the dashboard snapshot. */
+    readonly values: LabelValues,
   ) {}
 
   observe(value: number): void {
@@ -339,7 +339,12 @@ export class HistogramFamily extends Family {
         this.slabUsed = 0;
       }
       const flat = flatten(pairs);
-      state = new HistogramState(this.bounds, slab.subarray(this.slabUsed, this.slabUsed + n), flat);
+      state = new HistogramState(
+        this.bounds,
+        slab.subarray(this.slabUsed, this.slabUsed + n),
+        flat,
+        labelValues,
+      );
       this.slabUsed += n;
       this.series.set(flat, state);
     }
@@ -385,7 +390,24 @@ export class HistogramFamily extends Family {
 
   snapshot(): SnapshotFamily {
     this.leText ??= this.le.map(String);
-    return { type: 'histogram', help: this.help, samples: this.samples(this.leText) as SnapshotSample[] };
+    const series: SnapshotHistogramSeries[] = [];
+    for (const s of this.series.values()) {
+      const counts = s.counts;
+      const buckets: number[] = new Array(counts.length);
+      let cumulative = 0;
+      for (let b = 0; b < counts.length; b++) {
+        cumulative += counts[b]!;
+        buckets[b] = cumulative;
+      }
+      series.push([s.values as string[], buckets, s.sum, s.count]);
+    }
+    return {
+      type: 'histogram',
+      help: this.help,
+      labelNames: this.labelNames as string[],
+      le: this.leText as string[],
+      series,
+    };
   }
 
   private leText: readonly string[] | undefined;
@@ -484,13 +506,10 @@ export class GaugeFamily extends Family {
   }
 
   snapshot(): SnapshotFamily | null {
-    const samples: SnapshotSample[] = [];
-    const names = this.labelNames;
-    const name = this.fullName;
-    const ok = this.read((value, labelValues) => {
-      samples.push({ name, labels: labelObject(names, labelValues) as Record<string, string>, value });
-    });
-    return ok ? { type: 'gauge', help: this.help, samples } : null;
+    const series: SnapshotSeries[] = [];
+    // Core hands each sample a fresh array of label values: keep it as is.
+    const ok = this.read((value, labelValues) => series.push([labelValues as string[], value]));
+    return ok ? { type: 'gauge', help: this.help, labelNames: this.labelNames as string[], series } : null;
   }
 }
 
@@ -507,6 +526,7 @@ export class InfoFamily extends Family {
   private readonly baseName: string;
   private sample = '';
   private labels: LabelObject | undefined;
+  private values: LabelValues | undefined;
 
   constructor(def: Def<'info'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
@@ -517,16 +537,15 @@ export class InfoFamily extends Family {
   }
 
   snapshot(): SnapshotFamily {
-    const samples: SnapshotSample[] = this.labels
-      ? [{ name: this.fullName, labels: this.labels as Record<string, string>, value: 1 }]
-      : [];
-    return { type: 'info', help: this.help, samples };
+    const series: SnapshotSeries[] = this.values ? [[this.values as string[], 1]] : [];
+    return { type: 'info', help: this.help, labelNames: this.labelNames as string[], series };
   }
 
   set(labelValues: LabelValues): void {
     this.checkArity(labelValues);
     this.sample = flatten(`\n${this.fullName}${formatLabels(this.labelNames, labelValues)} 1`);
     this.labels = labelObject(this.labelNames, labelValues);
+    this.values = labelValues;
   }
 
   render(openMetrics: boolean): string {
