@@ -8,7 +8,16 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineProject({
   root,
   plugins: [solid()],
-  resolve: { conditions: ['development', 'browser'] },
+  resolve: {
+    conditions: ['development', 'browser'],
+    // Like the root config: tests read core's sources, never a stale build of them.
+    alias: [
+      {
+        find: /^@argus\/core\/names$/,
+        replacement: fileURLToPath(new URL('../../packages/core/src/names.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     name: 'dashboard',
     environment: 'jsdom',

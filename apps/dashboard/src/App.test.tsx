@@ -4,7 +4,7 @@ import { App, routeOf } from './App';
 import { TOKEN_KEY } from './lib/token';
 import { createDashboard } from './state';
 import { emptySnapshot, FakeServer } from './test/fakes';
-import { demoBuffer } from './test/fixtures';
+import { demoFrames } from './test/fixtures';
 
 function mount(server: FakeServer, token: string | null = null, hash = '#/overview') {
   window.location.hash = hash;
@@ -17,7 +17,7 @@ const testid = (id: string) => screen.getByTestId(id);
 
 /** Streams the demo bot's frames through the fake SSE connection. */
 function stream(server: FakeServer, namespace = 'discord') {
-  for (const f of demoBuffer(namespace).frames) server.lastSource!.send(f.snap);
+  for (const frame of demoFrames(namespace)) server.lastSource!.send(frame);
 }
 
 beforeEach(() => {
@@ -131,7 +131,7 @@ describe('App', () => {
 
   it('shows polling when the stream is refused but snapshots load', async () => {
     const server = new FakeServer();
-    server.snapshot = { status: 200, body: demoBuffer().latest!.snap };
+    server.snapshot = { status: 200, body: demoFrames().at(-1) };
     mount(server);
     await flush();
     server.lastSource!.fail();
@@ -181,6 +181,54 @@ describe('App', () => {
       for (const id of ids) expect(testid(id), `${section}: ${id}`).toBeTruthy();
       cleanup();
     }
+  });
+
+  it('fills the tables row by row', async () => {
+    const server = new FakeServer();
+    const rowsOf = (id: string, attr: string) =>
+      [...testid(id).querySelectorAll('tbody tr')].map((tr) => [
+        tr.getAttribute(attr),
+        [...tr.children].map((td) => td.textContent),
+      ]);
+    mount(server, null, '#/gateway');
+    await flush();
+    stream(server);
+    expect(screen.getAllByTestId('shard-row').map((r) => [r.dataset.shard, r.dataset.up])).toEqual([
+      ['0', 'true'],
+      ['1', 'true'],
+    ]);
+    expect(rowsOf('shard-table', 'data-shard')[0]).toEqual(['0', ['#0', 'up', '45 ms', '0', '0']]);
+    expect(rowsOf('event-table', 'data-event')).toEqual([
+      ['MESSAGE_CREATE', ['MESSAGE_CREATE', '10/s']],
+      ['INTERACTION_CREATE', ['INTERACTION_CREATE', '2/s']],
+    ]);
+    cleanup();
+    mount(server, null, '#/rest');
+    await flush();
+    stream(server);
+    expect(rowsOf('ratelimit-table', 'data-route')).toEqual([
+      ['/channels/:id/messages', ['/channels/:id/messages', 'POST', 'user', '5', '5']],
+    ]);
+    expect(rowsOf('route-table', 'data-method')).toEqual([
+      ['POST', ['POST /interactions/:id/:token/callback', '2/s', '243 ms']],
+    ]);
+    cleanup();
+    mount(server, null, '#/health');
+    await flush();
+    stream(server);
+    expect(rowsOf('subsystem-table', 'data-subsystem')).toEqual([
+      ['instrumentation', ['instrumentation', 'up']],
+      ['server', ['server', 'up']],
+    ]);
+    expect(testid('instrumentation-errors-empty')).toBeTruthy();
+    expect(testid('log-records-empty')).toBeTruthy();
+    cleanup();
+    mount(server, null, '#/interactions');
+    await flush();
+    stream(server);
+    expect(rowsOf('interaction-types', 'data-type')).toEqual([
+      ['application_command', ['application_command', '2/s']],
+    ]);
   });
 
   it('shows the invalid-request count against the 10,000 threshold', async () => {

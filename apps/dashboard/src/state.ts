@@ -25,6 +25,8 @@ export interface Dashboard {
   /** Frames of the selected rolling window. */
   windowFrames: Accessor<Frame[]>;
   windowMs: Accessor<number>;
+  /** The window in whole minutes, for labels. */
+  windowMinutes: Accessor<number>;
   setWindowMs(ms: number): void;
   clusters: Accessor<string[]>;
   cluster: Accessor<string | null>;
@@ -125,6 +127,7 @@ export function createDashboard(
     frames,
     windowFrames,
     windowMs,
+    windowMinutes: () => Math.round(windowMs() / 60_000),
     setWindowMs,
     clusters,
     cluster: effectiveCluster,

@@ -82,15 +82,32 @@ describe('the dashboard in Chromium', () => {
     await page.goto(`${base}/`);
     await status(page, 'live');
     await expect
-      .poll(() => page.getByTestId('stat-guilds').textContent(), { timeout: 15_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('stat-guilds')
+            .textContent()
+            .then((t) => t ?? ''),
+        { timeout: 15_000 },
+      )
       .toContain('24');
     await expect
-      .poll(() => page.getByTestId('stat-shards').textContent(), { timeout: 15_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('stat-shards')
+            .textContent()
+            .then((t) => t ?? ''),
+        { timeout: 15_000 },
+      )
       .toMatch(/2\s*\/\s*2/);
     // Rates need two frames; then they keep changing as the simulator sends traffic.
     const seen = new Set<string>();
     for (let i = 0; i < 20 && seen.size < 2; i++) {
-      const text = await page.getByTestId('stat-interactions-rate').textContent();
+      const text = await page
+        .getByTestId('stat-interactions-rate')
+        .textContent()
+        .then((t) => t ?? '');
       if (/\d/.test(text)) seen.add(text);
       await page.waitForTimeout(1_000);
     }
@@ -112,7 +129,14 @@ describe('the dashboard in Chromium', () => {
     }
     await page.getByTestId('nav-interactions').click();
     await expect
-      .poll(() => page.getByTestId('command-table').textContent(), { timeout: 10_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('command-table')
+            .textContent()
+            .then((t) => t ?? ''),
+        { timeout: 10_000 },
+      )
       .toContain('ping');
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('nav-overview').click();
@@ -130,7 +154,14 @@ describe('the dashboard in Chromium', () => {
     await status(page, 'live');
     await bot.argus.close();
     await expect
-      .poll(() => page.getByTestId('connection-status').textContent(), { timeout: 30_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('connection-status')
+            .textContent()
+            .then((t) => t ?? ''),
+        { timeout: 30_000 },
+      )
       .toMatch(/offline|stale|polling/);
     bot.argus = argus(bot.client, argusOptions());
     expect(await bot.argus.server).toBeDefined();

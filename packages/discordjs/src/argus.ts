@@ -25,7 +25,7 @@ import {
   warnIfDashboardUnprotected,
 } from '@argus/server';
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
-import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES } from './optional';
+import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
@@ -65,7 +65,9 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const config = resolveConfig(options, env);
   for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
     const wanted = option === 'otlpEndpoint' ? config.otlpEndpoint !== undefined : config[option] === true;
-    if (wanted && !isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
+    if (!wanted) continue;
+    if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
+    throw new UnsupportedOptionError(option, envVar);
   }
 
   const logger = givenLogger ?? createLogger(config.logFormat);

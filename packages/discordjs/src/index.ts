@@ -8,4 +8,4 @@ export {
   type WrapCommandOptions,
 } from '@argus/core';
 export { type Argus, type ArgusInit, argus } from './argus';
-export { MissingPackageError } from './optional';
+export { MissingPackageError, UnsupportedOptionError } from './optional';

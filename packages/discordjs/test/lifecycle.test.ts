@@ -70,9 +70,14 @@ describe('attaching', () => {
 
   it('names the package to install for an option that needs one', () => {
     const c = client();
-    expect(() => argus(c, { ...quiet, enablePerGuild: true })).toThrow(MissingPackageError);
+    expect(() => argus(c, { ...quiet, otlpEndpoint: 'http://127.0.0.1:4318' })).toThrow(MissingPackageError);
     expect(() => argus(c, { ...quiet, otlpEndpoint: 'http://127.0.0.1:4318' })).toThrow(
       /npm install @argus\/otlp/,
+    );
+    expect(() => argus(c, { ...quiet, enableTracing: true })).toThrow(/@argus\/tracing/);
+    // Whether or not the analytics package resolves here, the option is never silently ignored.
+    expect(() => argus(c, { ...quiet, enablePerGuild: true })).toThrow(
+      /enablePerGuild \(env ARGUS_ENABLE_PER_GUILD\)/,
     );
   });
 

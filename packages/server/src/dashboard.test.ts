@@ -8,7 +8,7 @@ import {
   type MetricsSnapshot,
   resolveConfig,
 } from '@argus/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureLogger, hardeningProblems, SPA_INDEX, sampleSnapshot, spaFixture } from '../test/helpers';
 import { createApp } from './app';
 import { dashboardConfigBody, dashboardOptions, resolveDashboardAssets } from './dashboard';
@@ -200,20 +200,15 @@ describe('GET /api/snapshot', () => {
       discord_commands_total: {
         type: 'counter',
         help: 'Help with "quotes", \\ and \n newline',
-        samples: tricky.map((value, i) => ({
-          name: 'discord_commands_total',
-          labels: { cluster: 'default', command: value, [`k${i}`]: value },
-          value: i + 0.5,
-        })),
+        labelNames: ['cluster', 'command'],
+        series: tricky.map((value, i) => [['default', value], i + 0.5]),
       },
       discord_latency_seconds: {
         type: 'histogram',
         help: '',
-        samples: [
-          { name: 'discord_latency_seconds_bucket', labels: { le: '+Inf' }, value: 4 },
-          { name: 'discord_latency_seconds_sum', labels: {}, value: 1e-9 },
-          { name: 'discord_latency_seconds_count', labels: {}, value: Number.MAX_SAFE_INTEGER },
-        ],
+        labelNames: [],
+        le: ['1e-9', '0.5', '+Inf'],
+        series: [[[], [0, 3, 4], 1e-9, Number.MAX_SAFE_INTEGER]],
       },
     },
   };
@@ -233,10 +228,12 @@ describe('GET /api/snapshot', () => {
     const { app } = setup({ snapshot: () => sampleSnapshot(42) });
     const body = (await (await app.request('/api/snapshot')).json()) as MetricsSnapshot;
     expect(body).toStrictEqual(sampleSnapshot(42));
-    const labelNames = Object.values(body.metrics).flatMap((f) =>
-      f.samples.flatMap((s) => Object.keys(s.labels)),
-    );
+    const labelNames = Object.values(body.metrics).flatMap((f) => f.labelNames);
     for (const forbidden of FORBIDDEN_LABELS) expect(labelNames).not.toContain(forbidden);
+    // Every series still carries exactly one value per label name.
+    for (const family of Object.values(body.metrics)) {
+      for (const series of family.series) expect(series[0]).toHaveLength(family.labelNames.length);
+    }
   });
 
   it('answers 503 and reports server:snapshot when the snapshot throws', async () => {
@@ -300,6 +297,37 @@ describe('GET /api/stream (in process)', () => {
     expect(text).toBe(`retry: 3000\n\nid: 1700000000000\ndata: ${JSON.stringify(sampleSnapshot())}\n\n`);
     await reader.cancel();
     expect(calls.snapshot).toBe(1);
+  });
+
+  it('starts a stream with a fresh snapshot, not one an earlier /api/snapshot left behind', async () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+    try {
+      // Asynchronous, as PrometheusAdapter.snapshot() is; stamped with the time it was built.
+      let builds = 0;
+      const { app } = setup({
+        dashboard: {
+          intervalMs: 5_000,
+          snapshot: async () => {
+            builds++;
+            return sampleSnapshot(Date.now());
+          },
+        },
+      });
+      expect(((await (await app.request('/api/snapshot')).json()) as MetricsSnapshot).time).toBe(Date.now());
+      await vi.advanceTimersByTimeAsync(25_000);
+      const opened = Date.now();
+      const res = await app.request('/api/stream');
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('data: ')) text += decoder.decode((await reader.read()).value);
+      // Not the one built for /api/snapshot 25 s ago.
+      expect(text).toBe(`retry: 3000\n\nid: ${opened}\ndata: ${JSON.stringify(sampleSnapshot(opened))}\n\n`);
+      expect(builds).toBe(2);
+      await reader.cancel();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers HEAD with the stream headers and opens no stream', async () => {

@@ -169,6 +169,24 @@ describe('StreamHub', () => {
     await viewer.reader.cancel();
   });
 
+  it('builds a frame for a viewer joining after the tick failed, instead of sending nothing', async () => {
+    const { hub, state } = setup();
+    state.fail = true;
+    const first = consume(hub.open()!);
+    await vi.advanceTimersByTimeAsync(500);
+    state.fail = false;
+    const late = consume(hub.open()!);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(late.text()).toBe('retry: 3000\n\nid: 2000\ndata: {"time":2000,"metrics":{}}\n\n');
+    expect(first.text()).toBe('retry: 3000\n\n');
+    // The next tick goes to both.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(first.text()).toContain('id: 3000\n');
+    expect(late.text().match(/^id: /gm)).toHaveLength(2);
+    await first.reader.cancel();
+    await late.reader.cancel();
+  });
+
   it.each([
     ['a BigInt', { time: 1, metrics: { x: 1n } }],
     ['an array', [1, 2]],
@@ -378,6 +396,43 @@ describe('StreamHub', () => {
       await viewer.reader.cancel();
       // No timer of the abandoned build is left behind.
       expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('gives a new viewer a fresh frame, not the one an earlier /api/snapshot left behind', async () => {
+      const { hub, state } = asyncSetup(50);
+      const early = hub.frame(1_000);
+      await vi.advanceTimersByTimeAsync(50);
+      expect((await early)!.json).toBe('{"time":1,"metrics":{}}');
+      await vi.advanceTimersByTimeAsync(25_000);
+      // Two viewers arriving in the same moment share one new build.
+      const a = consume(hub.open()!);
+      const b = consume(hub.open()!);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(a.text()).toBe('retry: 3000\n\n');
+      await vi.advanceTimersByTimeAsync(50);
+      expect(a.text()).toBe('retry: 3000\n\nid: 2\ndata: {"time":2,"metrics":{}}\n\n');
+      expect(b.text()).toBe(a.text());
+      expect(state.builds).toBe(2);
+      await a.reader.cancel();
+      await b.reader.cancel();
+    });
+
+    it('makes a viewer wait for the running build when the latest frame is over an interval old', async () => {
+      const { hub, state } = asyncSetup(2_500, { buildTimeoutMs: 60_000 });
+      const first = consume(hub.open()!);
+      // Build 1 settles at 2.5 s; the tick at 3 s starts build 2, which settles at 5.5 s.
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(state.builds).toBe(2);
+      const late = consume(hub.open()!);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(late.text()).toBe('retry: 3000\n\n');
+      await vi.advanceTimersByTimeAsync(500);
+      // Frame 2 reaches it once (its own wait and the tick's broadcast both carry it), frame 1 never.
+      expect(late.text()).toBe('retry: 3000\n\nid: 2\ndata: {"time":2,"metrics":{}}\n\n');
+      expect(first.text().match(/^id: \d+/gm)).toEqual(['id: 1', 'id: 2']);
+      expect(state.builds).toBe(2);
+      await first.reader.cancel();
+      await late.reader.cancel();
     });
 
     it('shares a running build with /api/snapshot', async () => {

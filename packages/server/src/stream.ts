@@ -58,6 +58,8 @@ interface Viewer {
   detach: (() => void) | undefined;
   stalledSince: number | undefined;
   open: boolean;
+  /** The last frame queued for it, so a frame reaching it by two paths goes out once. */
+  sent: SnapshotFrame | undefined;
 }
 
 /**
@@ -66,6 +68,9 @@ interface Viewer {
  * - The ticker starts with the first viewer (building a frame at once) and stops with the last;
  *   while it runs it builds, serialises and encodes one frame per `intervalMs` and hands the
  *   same bytes to every viewer. A viewer that joins mid-interval gets the latest frame at once.
+ * - A viewer's first frame is never older than `intervalMs`: when the latest one is (kept from an
+ *   earlier `/api/snapshot`, or the builds are slow or failing), the viewer gets the frame being
+ *   built, or a new one, shared with every viewer joining meanwhile.
  * - Each stream queues at most one chunk beyond what its connection has taken: when a viewer's
  *   previous write has not drained, later frames and pings are skipped for it (it resumes with
  *   the current frame once it drains). A viewer stalled for `stallTimeoutMs` is closed, so a
@@ -131,13 +136,11 @@ export class StreamHub {
             detach: undefined,
             stalledSince: undefined,
             open: true,
+            sent: undefined,
           };
           this.viewers.add(viewer);
           controller.enqueue(this.retry);
-          if (this.ticker === undefined) this.start();
-          // The ticker has just built a frame, or built one earlier this interval: share it. (An
-          // asynchronous first build reaches this viewer through the broadcast when it settles.)
-          if (this.last) controller.enqueue(this.last.bytes);
+          this.greet(viewer);
         },
         cancel: () => {
           if (viewer) this.remove(viewer);
@@ -172,6 +175,29 @@ export class StreamHub {
     }
   }
 
+  /**
+   * A new viewer's first frame: the latest one when it is at most one interval old (the ticker
+   * has just built it, or built it earlier this interval), else the one being built or a new one.
+   */
+  private greet(viewer: Viewer): void {
+    const starting = this.ticker === undefined;
+    // Starting the ticker builds a frame at once: no second build for this viewer.
+    if (starting) this.start();
+    const last = this.last;
+    const next =
+      last && this.now() - last.builtAt <= this.options.intervalMs
+        ? last
+        : (this.building ?? (starting ? undefined : this.build()));
+    if (isPromise(next)) {
+      // Delivered when it settles (once: the tick's broadcast may carry the same frame).
+      void next.then((frame) => {
+        if (frame && viewer.open) this.deliverFrame(viewer, frame);
+      });
+    } else if (next) {
+      this.deliverFrame(viewer, next);
+    }
+  }
+
   private start(): void {
     const ticker = setInterval(() => this.refresh(true), Math.max(1, this.options.intervalMs));
     const heartbeat = setInterval(() => this.broadcast(PING), Math.max(1, this.options.heartbeatMs));
@@ -201,10 +227,10 @@ export class StreamHub {
     const result = this.build();
     if (isPromise(result)) {
       void result.then((frame) => {
-        if (frame) this.broadcast(frame.bytes);
+        if (frame) this.broadcastFrame(frame);
       });
     } else if (result && broadcastNow) {
-      this.broadcast(result.bytes);
+      this.broadcastFrame(result);
     }
   }
 
@@ -263,26 +289,47 @@ export class StreamHub {
     for (const viewer of this.viewers) this.deliver(viewer, bytes);
   }
 
-  private deliver(viewer: Viewer, bytes: Uint8Array): void {
+  private broadcastFrame(frame: SnapshotFrame): void {
+    for (const viewer of this.viewers) this.deliverFrame(viewer, frame);
+  }
+
+  private deliverFrame(viewer: Viewer, frame: SnapshotFrame): void {
+    if (viewer.sent === frame) return;
+    // A viewer's first frame is queued even beyond the high-water mark: `retry:` alone must
+    // not hold it back.
+    const queued =
+      viewer.sent === undefined ? this.enqueue(viewer, frame.bytes) : this.deliver(viewer, frame.bytes);
+    if (queued) viewer.sent = frame;
+  }
+
+  private enqueue(viewer: Viewer, bytes: Uint8Array): boolean {
+    try {
+      viewer.controller.enqueue(bytes);
+      return true;
+    } catch {
+      // Closed or errored underneath us.
+      this.remove(viewer);
+      return false;
+    }
+  }
+
+  /** Queues `bytes` for a viewer unless its previous write has not drained. True when queued. */
+  private deliver(viewer: Viewer, bytes: Uint8Array): boolean {
     const desired = viewer.controller.desiredSize;
     if (desired === null) {
       // Errored or closed underneath us.
       this.remove(viewer);
-      return;
+      return false;
     }
     if (desired > 0) {
       viewer.stalledSince = undefined;
-      try {
-        viewer.controller.enqueue(bytes);
-      } catch {
-        this.remove(viewer);
-      }
-      return;
+      return this.enqueue(viewer, bytes);
     }
     this.skipped++;
     const now = this.now();
     viewer.stalledSince ??= now;
     if (now - viewer.stalledSince >= this.options.stallTimeoutMs) this.drop(viewer);
+    return false;
   }
 
   private drop(viewer: Viewer): void {

@@ -230,11 +230,8 @@ describe('/api/stream over a real socket', () => {
         discord_big: {
           type: 'gauge',
           help: 'big',
-          samples: Array.from({ length: 2_000 }, (_, i) => ({
-            name: 'discord_big',
-            labels: { i: String(i), pad: 'x'.repeat(1_000) },
-            value: n,
-          })),
+          labelNames: ['i', 'pad'],
+          series: Array.from({ length: 2_000 }, (_, i) => [[String(i), 'x'.repeat(1_000)], n]),
         },
       },
     });

@@ -86,7 +86,7 @@ export function spaFixture(): { root: string; dir: string; secret: string; clean
   return { root, dir, secret, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** A snapshot with one family per kind, for routes that only pass it through. */
+/** A snapshot with one family per kind (gauge, counter, histogram), for routes that only pass it through. */
 export function sampleSnapshot(time = 1_700_000_000_000): MetricsSnapshot {
   return {
     time,
@@ -94,14 +94,21 @@ export function sampleSnapshot(time = 1_700_000_000_000): MetricsSnapshot {
       discord_guilds: {
         type: 'gauge',
         help: 'Guilds',
-        samples: [{ name: 'discord_guilds', labels: { cluster: 'default' }, value: 3 }],
+        labelNames: ['cluster'],
+        series: [[['default'], 3]],
       },
       discord_interactions_total: {
         type: 'counter',
         help: 'Interactions',
-        samples: [
-          { name: 'discord_interactions_total', labels: { cluster: 'default', type: 'command' }, value: 7 },
-        ],
+        labelNames: ['cluster', 'type'],
+        series: [[['default', 'command'], 7]],
+      },
+      discord_interaction_response_seconds: {
+        type: 'histogram',
+        help: 'Interaction response time',
+        labelNames: ['cluster', 'command'],
+        le: ['0.1', '1', '+Inf'],
+        series: [[['default', 'ping'], [2, 5, 6], 3.25, 6]],
       },
     },
   };

@@ -2,6 +2,7 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 's
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { axisLabel, axisTick, formatUnit, type Unit } from '../lib/format';
+import type { TimeSeries } from '../lib/series';
 import { PALETTE } from '../lib/theme';
 import { useDashboard } from '../state';
 
@@ -17,6 +18,11 @@ export interface ChartData {
   series: ChartSeries[];
 }
 
+/** One line per group of a time series, labelled by `label` (by default the group, or `all`). */
+export function groupedChart(ts: TimeSeries, label = (group: string) => group || 'all'): ChartData {
+  return { x: ts.x, series: [...ts.groups].map(([group, values]) => ({ label: label(group), values })) };
+}
+
 /** Whether this browser can draw on a canvas (jsdom cannot; charts then show a summary). */
 function canvasWorks(): boolean {
   try {
@@ -26,9 +32,17 @@ function canvasWorks(): boolean {
   }
 }
 
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
+/**
+ * A theme colour as the canvas needs it: resolved by the browser, since the stylesheet may spell
+ * it `light-dark(…)` (Vite's build compiles that away, the dev server does not).
+ */
+function themeColor(host: HTMLElement, name: string, fallback: string): string {
+  const probe = document.createElement('i');
+  probe.style.color = `var(${name}, ${fallback})`;
+  host.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || fallback;
 }
 
 /** A labelled uPlot time-series panel; `testid` goes on the container (`chart-<name>`). */
@@ -59,8 +73,8 @@ export function Chart(props: {
     plot?.destroy();
     plot = null;
     if (!host) return;
-    const fg = cssVar('--muted', '#667');
-    const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
+    const fg = themeColor(host, '--muted', '#667');
+    const grid = themeColor(host, '--grid', 'rgba(128,128,128,0.15)');
     const unit = props.unit;
     const width = Math.max(200, host.clientWidth || 600);
     const opts: uPlot.Options = {

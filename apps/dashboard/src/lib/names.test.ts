@@ -1,7 +1,12 @@
+import { metricNames as coreMetricNames } from '@argus/core/names';
 import { describe, expect, it } from 'vitest';
-import { metricNames } from './names';
+import { metricNames, PROCESS_METRICS } from './names';
 
 describe('metricNames', () => {
+  it("is @argus/core's own catalogue, not a copy", () => {
+    expect(metricNames).toBe(coreMetricNames);
+  });
+
   it('prefixes bot metrics with the namespace and never argus_*', () => {
     const n = metricNames('mybot');
     expect(n.guilds).toBe('mybot_guilds');
@@ -14,13 +19,18 @@ describe('metricNames', () => {
       expect(name.startsWith('mybot_'), key).toBe(true);
     }
   });
+});
 
-  it("matches @argus/core's catalogue names", async () => {
-    // Read straight from core's sources (type-only imports there), so a rename there fails here.
-    const path = new URL('../../../../packages/core/src/catalogue.ts', import.meta.url).pathname;
-    const core = (await import(/* @vite-ignore */ path)) as {
-      metricNames(ns: string): Record<string, string>;
-    };
-    expect({ ...metricNames('ns') }).toEqual({ ...core.metricNames('ns') });
+describe('PROCESS_METRICS', () => {
+  it("are prom-client's unprefixed names, apart from every catalogue name", () => {
+    // Even a bot whose namespace is `process` or `nodejs` keeps them apart.
+    const catalogue = new Set<string>([
+      ...Object.values(metricNames('process')),
+      ...Object.values(metricNames('nodejs')),
+    ]);
+    for (const [key, name] of Object.entries(PROCESS_METRICS)) {
+      expect(name, key).toMatch(/^(process|nodejs)_[a-z0-9_]+$/);
+      expect(catalogue.has(name), key).toBe(false);
+    }
   });
 });

@@ -1,50 +1,9 @@
-// Metric names the dashboard reads, built from the namespace that /api/config reports.
-// Mirrors `metricNames()` in @argus/core's catalogue (a test keeps the two in step):
-// bot metrics carry the namespace, `argus_*` never do, process metrics come from prom-client.
+// Metric names the dashboard reads, built from the namespace that /api/config reports. The
+// catalogue's names come from @argus/core itself (`@argus/core/names`: no Node.js import, safe to
+// bundle), so the browser and the bot can never disagree on one. Bot metrics carry the namespace,
+// `argus_*` never do, and process metrics come from prom-client.
 
-export function metricNames(namespace: string) {
-  const ns = namespace;
-  return Object.freeze({
-    shardLatency: `${ns}_shard_latency_seconds`,
-    shardUp: `${ns}_shard_up`,
-    shardsConnected: `${ns}_shards_connected`,
-    shardsConfigured: `${ns}_shards_configured`,
-    guilds: `${ns}_guilds`,
-    cachedUsers: `${ns}_cached_users`,
-    channels: `${ns}_channels`,
-    emojis: `${ns}_emojis`,
-    stickers: `${ns}_stickers`,
-    voiceConnections: `${ns}_voice_connections`,
-    appCommandsRegistered: `${ns}_app_commands_registered`,
-    uptime: `${ns}_uptime_seconds`,
-    eventLoopLag: `${ns}_event_loop_lag_seconds`,
-    botInfo: `${ns}_bot_info`,
-    interactions: `${ns}_interactions_total`,
-    interactionsUnanswered: `${ns}_interactions_unanswered_total`,
-    interactionResponse: `${ns}_interaction_response_seconds`,
-    appCommands: `${ns}_app_commands_total`,
-    appCommandDuration: `${ns}_app_command_duration_seconds`,
-    commands: `${ns}_commands_total`,
-    commandDuration: `${ns}_command_duration_seconds`,
-    commandErrors: `${ns}_command_errors_total`,
-    gatewayEvents: `${ns}_gateway_events_total`,
-    shardDisconnects: `${ns}_shard_disconnects_total`,
-    shardReconnects: `${ns}_shard_reconnects_total`,
-    logRecords: `${ns}_log_records_total`,
-    rateLimits: `${ns}_ratelimits_total`,
-    restResponses: `${ns}_rest_responses_total`,
-    restInvalidRequests: `${ns}_rest_invalid_requests_total`,
-    restDuration: `${ns}_rest_request_duration_seconds`,
-    up: 'argus_up',
-    subsystemUp: 'argus_subsystem_up',
-    instrumentationErrors: 'argus_instrumentation_errors_total',
-    labelValuesFolded: 'argus_label_values_folded_total',
-    timersEvicted: 'argus_timers_evicted_total',
-    eventsDropped: 'argus_history_events_dropped_total',
-  });
-}
-
-export type MetricNames = ReturnType<typeof metricNames>;
+export { type MetricNames, metricNames } from '@argus/core/names';
 
 /** prom-client's default process metrics (never namespaced). */
 export const PROCESS_METRICS = Object.freeze({

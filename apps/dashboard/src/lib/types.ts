@@ -1,9 +1,46 @@
-// The wire types of the dashboard API. They mirror `MetricsSnapshot` in @argus/core
-// (packages/core/src/snapshot.ts) so the browser bundle never imports server code.
+// The dashboard API's wire types, and the snapshot as the app keeps it.
+//
+// `Wire*` mirror `MetricsSnapshot` in @argus/core (packages/core/src/snapshot.ts): compact, label
+// names and bucket bounds once per family, each series only its values. They are copied rather
+// than imported because core's root entry would bring discord.js and Node's global types into
+// this browser bundle's typecheck. `parseSnapshot` expands the wire form into one `Sample` per
+// value, as Prometheus exposes them, which is what the rest of the app reads.
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'info' | 'summary' | 'untyped';
+/** A counter, gauge, info or untyped series: label values (in `labelNames` order) and value. */
+export type WireSeries = [labelValues: string[], value: number];
 
-export type Labels = Record<string, string>;
+/** A histogram series: label values, cumulative bucket counts aligned with `le`, sum and count. */
+export type WireHistogramSeries = [labelValues: string[], buckets: number[], sum: number, count: number];
+
+export interface WireScalarFamily {
+  type: 'counter' | 'gauge' | 'info' | 'untyped';
+  help: string;
+  labelNames: string[];
+  series: WireSeries[];
+}
+
+export interface WireHistogramFamily {
+  type: 'histogram';
+  help: string;
+  labelNames: string[];
+  /** Upper bounds as Prometheus spells them in `le`, ending with `+Inf`. */
+  le: string[];
+  series: WireHistogramSeries[];
+}
+
+export type WireFamily = WireScalarFamily | WireHistogramFamily;
+
+/** What `/api/snapshot` answers and each `/api/stream` frame carries. */
+export interface WireSnapshot {
+  /** Milliseconds since the epoch (server clock). */
+  time: number;
+  metrics: Record<string, WireFamily>;
+}
+
+export type MetricType = WireFamily['type'];
+
+/** Read-only: the samples of one series share the object. */
+export type Labels = Readonly<Record<string, string>>;
 
 export interface Sample {
   /** The family name, or `<name>_bucket` (with an `le` label), `_sum`, `_count`. */
@@ -18,7 +55,7 @@ export interface Family {
   samples: Sample[];
 }
 
-/** Every metric at one instant: counters keyed with `_total`, histograms by base name. */
+/** Every metric at one instant, expanded: counters keyed with `_total`, histograms by base name. */
 export interface MetricsSnapshot {
   /** Milliseconds since the epoch (server clock). */
   time: number;
@@ -61,23 +98,124 @@ export function parseConfig(raw: unknown): DashboardConfig {
   };
 }
 
-/** Checks the shape of a snapshot before it enters the buffer; drops malformed samples. */
-export function parseSnapshot(raw: unknown): MetricsSnapshot | null {
-  if (!isRecord(raw) || typeof raw.time !== 'number' || !Number.isFinite(raw.time)) return null;
-  if (!isRecord(raw.metrics)) return null;
-  const metrics: Record<string, Family> = {};
-  for (const [name, fam] of Object.entries(raw.metrics)) {
-    if (!isRecord(fam) || !Array.isArray(fam.samples)) continue;
-    const samples: Sample[] = [];
-    for (const s of fam.samples) {
-      if (!isRecord(s) || typeof s.name !== 'string' || typeof s.value !== 'number') continue;
-      samples.push({ name: s.name, labels: isRecord(s.labels) ? (s.labels as Labels) : {}, value: s.value });
+const SCALAR_TYPES: ReadonlySet<unknown> = new Set(['counter', 'gauge', 'info', 'untyped']);
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** A list of strings, or null when it is anything else. */
+function strings(x: unknown): string[] | null {
+  if (!Array.isArray(x)) return null;
+  for (const s of x) if (typeof s !== 'string') return null;
+  return x as string[];
+}
+
+/**
+ * A family's label names, or null when they cannot be trusted: not strings, not label names
+ * (`__*` is reserved, so `__proto__` cannot reach an object key), repeated, or `le` on a histogram.
+ */
+function labelNamesOf(x: unknown, histogram: boolean): string[] | null {
+  const names = strings(x);
+  if (!names) return null;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (!LABEL_NAME.test(name) || name.startsWith('__') || names.indexOf(name) !== i) return null;
+    if (histogram && name === 'le') return null;
+  }
+  return names;
+}
+
+/** Label values with one string per name, or null. */
+function valuesOf(names: readonly string[], values: unknown): string[] | null {
+  if (!Array.isArray(values) || values.length !== names.length) return null;
+  for (const v of values) if (typeof v !== 'string') return null;
+  return values as string[];
+}
+
+/**
+ * The labels of one series, in `names` order, then `le` when given. Built key by key: an object
+ * spread per bucket costs several times as much.
+ */
+function labelsOf(names: readonly string[], values: readonly string[], le?: string): Labels {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) labels[names[i]!] = values[i]!;
+  if (le !== undefined) labels.le = le;
+  return labels;
+}
+
+/** `[labelValues, value]` rows → one sample each, named like the family. */
+function scalarSamples(name: string, labelNames: readonly string[], series: unknown[]): Sample[] {
+  const samples: Sample[] = [];
+  for (const row of series) {
+    if (!Array.isArray(row) || row.length !== 2 || !isNumber(row[1])) continue;
+    const values = valuesOf(labelNames, row[0]);
+    if (values) samples.push({ name, labels: labelsOf(labelNames, values), value: row[1] });
+  }
+  return samples;
+}
+
+/**
+ * `[labelValues, buckets, sum, count]` rows → `<name>_bucket` per bound (labels, then `le`), then
+ * `<name>_sum` and `<name>_count`, as the exposition lists them.
+ */
+function histogramSamples(
+  name: string,
+  labelNames: readonly string[],
+  le: readonly string[],
+  series: unknown[],
+): Sample[] {
+  const bucket = `${name}_bucket`;
+  const sum = `${name}_sum`;
+  const count = `${name}_count`;
+  const samples: Sample[] = [];
+  rows: for (const row of series) {
+    if (!Array.isArray(row) || row.length !== 4 || !isNumber(row[2]) || !isNumber(row[3])) continue;
+    const counts: unknown = row[1];
+    if (!Array.isArray(counts) || counts.length !== le.length) continue;
+    for (const c of counts) if (!isNumber(c)) continue rows;
+    const values = valuesOf(labelNames, row[0]);
+    if (!values) continue;
+    for (let i = 0; i < le.length; i++) {
+      samples.push({ name: bucket, labels: labelsOf(labelNames, values, le[i]), value: counts[i] as number });
     }
-    metrics[name] = {
-      type: typeof fam.type === 'string' ? (fam.type as MetricType) : 'untyped',
-      help: typeof fam.help === 'string' ? fam.help : '',
-      samples,
-    };
+    const labels = labelsOf(labelNames, values);
+    samples.push({ name: sum, labels, value: row[2] });
+    samples.push({ name: count, labels, value: row[3] });
+  }
+  return samples;
+}
+
+/**
+ * Reads a snapshot off the network (`/api/snapshot`, an `/api/stream` frame) and expands it into
+ * the app's samples. Never throws: a family whose name, label names or bounds are unusable is left
+ * out, as is any malformed series; an unknown type (a newer server's) reads as `untyped`. Null when it
+ * is not a snapshot at all.
+ */
+export function parseSnapshot(raw: unknown): MetricsSnapshot | null {
+  if (!isRecord(raw) || !isNumber(raw.time) || !isRecord(raw.metrics)) return null;
+  const metrics: Record<string, Family> = {};
+  for (const name of Object.keys(raw.metrics)) {
+    // `__*` is reserved, and `__proto__` must not become the prototype of `metrics`.
+    if (!METRIC_NAME.test(name) || name.startsWith('__')) continue;
+    const fam = raw.metrics[name];
+    if (!isRecord(fam) || !Array.isArray(fam.series)) continue;
+    const help = typeof fam.help === 'string' ? fam.help : '';
+    const histogram = fam.type === 'histogram';
+    const labelNames = labelNamesOf(fam.labelNames, histogram);
+    if (!labelNames) continue;
+    if (histogram) {
+      const le = strings(fam.le);
+      if (!le || le.length === 0) continue;
+      metrics[name] = {
+        type: 'histogram',
+        help,
+        samples: histogramSamples(name, labelNames, le, fam.series),
+      };
+    } else {
+      const type = SCALAR_TYPES.has(fam.type) ? (fam.type as MetricType) : 'untyped';
+      metrics[name] = { type, help, samples: scalarSamples(name, labelNames, fam.series) };
+    }
   }
   return { time: raw.time, metrics };
 }

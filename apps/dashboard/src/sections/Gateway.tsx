@@ -1,77 +1,61 @@
-import { createMemo, For, Show } from 'solid-js';
-import { Chart } from '../components/Chart';
+import { createMemo } from 'solid-js';
+import { Chart, groupedChart } from '../components/Chart';
+import { type Column, DataTable } from '../components/DataTable';
+import { Panel, Section } from '../components/Panel';
 import { fmtCount, fmtMs, fmtRate } from '../lib/format';
-import { eventRates, gatewayCharts, shardRows } from '../lib/stats';
+import { eventRates, gatewayCharts, type ShardRow, shardRows } from '../lib/stats';
 import { useDashboard } from '../state';
+
+const upText = (up: boolean | null) => (up === null ? 'unknown' : up ? 'up' : 'down');
+const upPill = (up: boolean | null) => (up === null ? 'pill' : up ? 'pill pill-good' : 'pill pill-bad');
+
+const EVENT_COLUMNS: Column<{ event: string; rate: number }>[] = [
+  { cell: (e) => e.event },
+  { num: true, cell: (e) => fmtRate(e.rate) },
+];
 
 export function Gateway() {
   const dash = useDashboard();
   const shards = createMemo(() => shardRows(dash.input()));
   const charts = createMemo(() => gatewayCharts(dash.input()));
   const events = createMemo(() => eventRates(dash.input()));
-  const mins = () => Math.round(dash.windowMs() / 60_000);
+  const shardColumns = createMemo((): Column<ShardRow>[] => {
+    const over = `over the last ${dash.windowMinutes()} min`;
+    return [
+      { head: 'Shard', cell: (s) => `#${s.shard}` },
+      { head: 'Status', cell: (s) => <span class={upPill(s.up)}>{upText(s.up)}</span> },
+      { head: 'Latency', num: true, cell: (s) => fmtMs(s.latency) },
+      {
+        head: 'Disconnects',
+        title: over,
+        num: true,
+        bad: (s) => s.disconnects > 0,
+        cell: (s) => fmtCount(s.disconnects),
+      },
+      { head: 'Reconnects', title: over, num: true, cell: (s) => fmtCount(s.reconnects) },
+    ];
+  });
   return (
-    <section class="section" data-testid="section-gateway">
-      <h1>Gateway</h1>
+    <Section name="gateway" title="Gateway">
       <div class="charts">
-        <div class="panel">
-          <div class="panel-title">Shards</div>
-          <Show when={shards().length > 0} fallback={<p class="empty">No shard reported yet.</p>}>
-            <div class="table-wrap">
-              <table class="table" data-testid="shard-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Shard</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" class="num">
-                      Latency
-                    </th>
-                    <th scope="col" class="num" title={`over the last ${mins()} min`}>
-                      Disconnects
-                    </th>
-                    <th scope="col" class="num" title={`over the last ${mins()} min`}>
-                      Reconnects
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={shards()}>
-                    {(s) => (
-                      <tr
-                        data-testid="shard-row"
-                        data-shard={s.shard}
-                        data-up={s.up === null ? '' : String(s.up)}
-                      >
-                        <td>#{s.shard}</td>
-                        <td>
-                          <span class={`pill ${s.up === null ? '' : s.up ? 'pill-good' : 'pill-bad'}`}>
-                            {s.up === null ? 'unknown' : s.up ? 'up' : 'down'}
-                          </span>
-                        </td>
-                        <td class="num">{fmtMs(s.latency)}</td>
-                        <td class="num" classList={{ bad: s.disconnects > 0 }}>
-                          {fmtCount(s.disconnects)}
-                        </td>
-                        <td class="num">{fmtCount(s.reconnects)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
-        </div>
+        <Panel title="Shards">
+          <DataTable
+            testid="shard-table"
+            rows={shards()}
+            columns={shardColumns()}
+            empty="No shard reported yet."
+            rowAttrs={(s) => ({
+              'data-testid': 'shard-row',
+              'data-shard': s.shard,
+              'data-up': s.up === null ? '' : String(s.up),
+            })}
+          />
+        </Panel>
         <Chart
           testid="chart-shard-latency"
           title="Heartbeat latency by shard"
           unit="ms"
-          data={{
-            x: charts().latency.x,
-            series: [...charts().latency.groups].map(([shard, values]) => ({
-              label: `shard ${shard}`,
-              values,
-            })),
-          }}
+          data={groupedChart(charts().latency, (shard) => `shard ${shard}`)}
         />
       </div>
       <div class="charts">
@@ -79,10 +63,7 @@ export function Gateway() {
           testid="chart-gateway-events"
           title="Dispatches by event type"
           unit="rate"
-          data={{
-            x: charts().events.x,
-            series: [...charts().events.groups].map(([label, values]) => ({ label, values })),
-          }}
+          data={groupedChart(charts().events)}
         />
         <Chart
           testid="chart-shard-disconnects"
@@ -97,25 +78,15 @@ export function Gateway() {
           }}
         />
       </div>
-      <div class="panel">
-        <div class="panel-title">Dispatch rate over the last {mins()} min</div>
-        <Show when={events().length > 0} fallback={<p class="empty">No gateway dispatches yet.</p>}>
-          <div class="table-wrap">
-            <table class="table" data-testid="event-table">
-              <tbody>
-                <For each={events()}>
-                  {(e) => (
-                    <tr data-event={e.event}>
-                      <td>{e.event}</td>
-                      <td class="num">{fmtRate(e.rate)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-        </Show>
-      </div>
-    </section>
+      <Panel title={`Dispatch rate over the last ${dash.windowMinutes()} min`}>
+        <DataTable
+          testid="event-table"
+          rows={events()}
+          columns={EVENT_COLUMNS}
+          empty="No gateway dispatches yet."
+          rowAttrs={(e) => ({ 'data-event': e.event })}
+        />
+      </Panel>
+    </Section>
   );
 }

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { Section } from '../components/Panel';
 import { useDashboard } from '../state';
 
 export const BOARDS: readonly { uid: string; title: string }[] = [
@@ -43,8 +44,7 @@ export function Grafana() {
     static_configs:
       - targets: ['<bot host>:${location.port || '9191'}']`;
   return (
-    <section class="section" data-testid="section-grafana">
-      <h1>Grafana</h1>
+    <Section name="grafana" title="Grafana">
       <Show
         when={base()}
         fallback={
@@ -124,6 +124,6 @@ export function Grafana() {
           </ul>
         </div>
       </Show>
-    </section>
+    </Section>
   );
 }

@@ -1,8 +1,25 @@
-import { createMemo, For, type JSX, Show } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
+import { type Column, DataTable } from '../components/DataTable';
+import { Panel, Section } from '../components/Panel';
 import { fmtCount } from '../lib/format';
 import { type CounterRow, health } from '../lib/stats';
 import { useDashboard } from '../state';
 
+const SUBSYSTEM_COLUMNS: Column<{ subsystem: string; up: boolean }>[] = [
+  { cell: (s) => s.subsystem },
+  {
+    num: true,
+    cell: (s) => <span class={`pill ${s.up ? 'pill-good' : 'pill-bad'}`}>{s.up ? 'up' : 'down'}</span>,
+  },
+];
+
+const LOG_COLUMNS: Column<{ logger: string; level: string; window: number }>[] = [
+  { cell: (l) => l.logger },
+  { cell: (l) => l.level },
+  { num: true, cell: (l) => fmtCount(l.window) },
+];
+
+/** Counters by one label: the key, the increase over the window, the total. */
 function CounterTable(props: {
   testid: string;
   head: string;
@@ -10,84 +27,37 @@ function CounterTable(props: {
   empty: string;
   mins: number;
 }) {
+  const columns = createMemo((): Column<CounterRow>[] => [
+    { head: props.head, mono: true, cell: (r) => r.key || '—' },
+    { head: `Last ${props.mins} min`, num: true, bad: (r) => r.window > 0, cell: (r) => fmtCount(r.window) },
+    { head: 'Total', num: true, cell: (r) => fmtCount(r.total) },
+  ]);
   return (
-    <Show
-      when={props.rows.length > 0}
-      fallback={
-        <p class="empty" data-testid={`${props.testid}-empty`}>
-          {props.empty}
-        </p>
-      }
-    >
-      <table class="table" data-testid={props.testid}>
-        <thead>
-          <tr>
-            <th scope="col">{props.head}</th>
-            <th scope="col" class="num">
-              Last {props.mins} min
-            </th>
-            <th scope="col" class="num">
-              Total
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.rows}>
-            {(r) => (
-              <tr data-key={r.key}>
-                <td class="mono">{r.key || '—'}</td>
-                <td class="num" classList={{ bad: r.window > 0 }}>
-                  {fmtCount(r.window)}
-                </td>
-                <td class="num">{fmtCount(r.total)}</td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </Show>
-  );
-}
-
-function Panel(props: { title: string; children: JSX.Element; hint?: string }) {
-  return (
-    <div class="panel">
-      <div class="panel-title">
-        <span>{props.title}</span>
-        <Show when={props.hint}>
-          <span class="hint">{props.hint}</span>
-        </Show>
-      </div>
-      {props.children}
-    </div>
+    <DataTable
+      testid={props.testid}
+      rows={props.rows}
+      columns={columns()}
+      empty={props.empty}
+      rowAttrs={(r) => ({ 'data-key': r.key })}
+    />
   );
 }
 
 export function Health() {
   const dash = useDashboard();
   const h = createMemo(() => health(dash.input()));
-  const mins = () => Math.round(dash.windowMs() / 60_000);
+  const mins = dash.windowMinutes;
   return (
-    <section class="section" data-testid="section-health">
-      <h1>Health</h1>
+    <Section name="health" title="Health">
       <div class="charts">
         <Panel title="Argus subsystems" hint={h().up === 1 ? 'argus_up = 1' : 'argus_up missing'}>
-          <Show when={h().subsystems.length > 0} fallback={<p class="empty">No subsystem reported.</p>}>
-            <table class="table" data-testid="subsystem-table">
-              <tbody>
-                <For each={h().subsystems}>
-                  {(s) => (
-                    <tr data-subsystem={s.subsystem} data-up={String(s.up)}>
-                      <td>{s.subsystem}</td>
-                      <td class="num">
-                        <span class={`pill ${s.up ? 'pill-good' : 'pill-bad'}`}>{s.up ? 'up' : 'down'}</span>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </Show>
+          <DataTable
+            testid="subsystem-table"
+            rows={h().subsystems}
+            columns={SUBSYSTEM_COLUMNS}
+            empty="No subsystem reported."
+            rowAttrs={(s) => ({ 'data-subsystem': s.subsystem, 'data-up': String(s.up) })}
+          />
         </Panel>
         <Panel title="Instrumentation errors by hook" hint="swallowed by the fail-open guard">
           <CounterTable
@@ -140,21 +110,12 @@ export function Health() {
           </div>
         </Panel>
         <Panel title="discord.js warnings and errors" hint={`last ${mins()} min`}>
-          <Show when={h().logs.length > 0} fallback={<p class="empty">No warning or error logged.</p>}>
-            <table class="table" data-testid="log-records">
-              <tbody>
-                <For each={h().logs}>
-                  {(l) => (
-                    <tr>
-                      <td>{l.logger}</td>
-                      <td>{l.level}</td>
-                      <td class="num">{fmtCount(l.window)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </Show>
+          <DataTable
+            testid="log-records"
+            rows={h().logs}
+            columns={LOG_COLUMNS}
+            empty="No warning or error logged."
+          />
         </Panel>
       </div>
       <Show when={h().info}>
@@ -171,6 +132,6 @@ export function Health() {
           </div>
         </Panel>
       </Show>
-    </section>
+    </Section>
   );
 }

@@ -1,5 +1,7 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { Chart } from '../components/Chart';
+import { Chart, groupedChart } from '../components/Chart';
+import { type Column, DataTable } from '../components/DataTable';
+import { Panel, Section } from '../components/Panel';
 import { StatCard, toneAbove } from '../components/StatCard';
 import { fmtCount, fmtPercent, fmtRate, fmtSeconds } from '../lib/format';
 import { rateSeries } from '../lib/series';
@@ -24,6 +26,11 @@ const COLUMNS: { key: CommandSortKey; label: string; title: string }[] = [
   { key: 'unanswered', label: 'Unanswered', title: 'Not answered within 3 s, over the window' },
 ];
 
+const TYPE_COLUMNS: Column<{ type: string; rate: number }>[] = [
+  { cell: (t) => t.type },
+  { num: true, cell: (t) => fmtRate(t.rate) },
+];
+
 const rowId = (r: Pick<CommandRow, 'kind' | 'command'>) => `${r.kind}:${r.command}`;
 
 export function Interactions() {
@@ -40,8 +47,7 @@ export function Interactions() {
   const types = createMemo(() => interactionsByType(dash.input()));
   const typeSeries = createMemo(() => {
     const { frames, names, match } = dash.input();
-    const ts = rateSeries(frames, names.interactions, { match, by: ['type'] });
-    return { x: ts.x, series: [...ts.groups].map(([label, values]) => ({ label, values })) };
+    return groupedChart(rateSeries(frames, names.interactions, { match, by: ['type'] }));
   });
   const totals = createMemo(() => {
     const list = rows();
@@ -74,8 +80,7 @@ export function Interactions() {
   };
 
   return (
-    <section class="section" data-testid="section-interactions">
-      <h1>Interactions</h1>
+    <Section name="interactions" title="Interactions">
       <div class="cards">
         <StatCard
           testid="stat-interactions-total-rate"
@@ -99,12 +104,15 @@ export function Interactions() {
         />
       </div>
 
-      <div class="panel">
-        <div class="panel-title">
-          <span>Commands over the last {Math.round(dash.windowMs() / 60_000)} min</span>
-          <span class="hint">click a row for its charts</span>
-        </div>
-        <Show when={rows().length > 0} fallback={<p class="empty">No commands seen yet.</p>}>
+      <Panel title={`Commands over the last ${dash.windowMinutes()} min`} hint="click a row for its charts">
+        <Show
+          when={rows().length > 0}
+          fallback={
+            <p class="empty" data-testid="command-table-empty">
+              No commands seen yet.
+            </p>
+          }
+        >
           <div class="table-wrap">
             <table class="table" data-testid="command-table">
               <thead>
@@ -168,7 +176,7 @@ export function Interactions() {
             </table>
           </div>
         </Show>
-      </div>
+      </Panel>
 
       <Show when={current() && charts()}>
         <div class="charts">
@@ -200,23 +208,15 @@ export function Interactions() {
       </Show>
 
       <div class="charts">
-        <div class="panel">
-          <div class="panel-title">By type</div>
-          <Show when={types().length > 0} fallback={<p class="empty">No interactions yet.</p>}>
-            <table class="table" data-testid="interaction-types">
-              <tbody>
-                <For each={types()}>
-                  {(t) => (
-                    <tr data-type={t.type}>
-                      <td>{t.type}</td>
-                      <td class="num">{fmtRate(t.rate)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </Show>
-        </div>
+        <Panel title="By type">
+          <DataTable
+            testid="interaction-types"
+            rows={types()}
+            columns={TYPE_COLUMNS}
+            empty="No interactions yet."
+            rowAttrs={(t) => ({ 'data-type': t.type })}
+          />
+        </Panel>
         <Chart
           testid="chart-interactions-by-type"
           title="Interactions by type"
@@ -224,6 +224,6 @@ export function Interactions() {
           data={typeSeries()}
         />
       </div>
-    </section>
+    </Section>
   );
 }

@@ -1,4 +1,5 @@
 import { createMemo, For, Show } from 'solid-js';
+import { Section } from '../components/Panel';
 import { StatCard, toneAbove, toneBelow } from '../components/StatCard';
 import { fmtBytes, fmtCount, fmtMs, fmtPercent, fmtRate, fmtSeconds } from '../lib/format';
 import { overview, overviewSparklines } from '../lib/stats';
@@ -18,8 +19,7 @@ export function Overview() {
         : ('warn' as const);
   };
   return (
-    <section class="section" data-testid="section-overview">
-      <h1>Overview</h1>
+    <Section name="overview" title="Overview">
       <div class="cards">
         <StatCard
           testid="stat-guilds"
@@ -127,9 +127,9 @@ export function Overview() {
         <StatCard testid="stat-uptime" label="Uptime" value={fmtSeconds(o().uptime)} raw={o().uptime} />
       </div>
       <p class="hint">
-        Rates, ratios and percentiles cover the last {Math.round(dash.windowMs() / 60_000)} min (see the
-        window selector); trends show the buffered history.
+        Rates, ratios and percentiles cover the last {dash.windowMinutes()} min (see the window selector);
+        trends show the buffered history.
       </p>
-    </section>
+    </Section>
   );
 }

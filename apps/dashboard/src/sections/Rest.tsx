@@ -1,13 +1,31 @@
-import { createMemo, For, Show } from 'solid-js';
-import { Chart } from '../components/Chart';
+import { createMemo, For } from 'solid-js';
+import { Chart, groupedChart } from '../components/Chart';
+import { type Column, DataTable } from '../components/DataTable';
+import { Panel, Section } from '../components/Panel';
 import { fmtCount, fmtPercent, fmtRate, fmtSeconds } from '../lib/format';
-import { invalidRequests, rateLimitRows, restCharts, routeRows } from '../lib/stats';
+import {
+  invalidRequests,
+  type RateLimitRow,
+  type RouteRow,
+  rateLimitRows,
+  restCharts,
+  routeRows,
+} from '../lib/stats';
 import { useDashboard } from '../state';
 
-const series = (ts: { x: number[]; groups: Map<string, (number | null)[]> }, prefix = '') => ({
-  x: ts.x,
-  series: [...ts.groups].map(([label, values]) => ({ label: `${prefix}${label || 'all'}`, values })),
-});
+const LIMIT_COLUMNS: Column<RateLimitRow>[] = [
+  { head: 'Route', mono: true, cell: (r) => r.route },
+  { head: 'Method', cell: (r) => r.method },
+  { head: 'Scope', cell: (r) => r.scope },
+  { head: 'Window', num: true, cell: (r) => fmtCount(r.count) },
+  { head: 'Total', num: true, cell: (r) => fmtCount(r.total) },
+];
+
+const ROUTE_COLUMNS: Column<RouteRow>[] = [
+  { head: 'Route', mono: true, cell: (r) => `${r.method} ${r.route}` },
+  { head: 'Requests', num: true, cell: (r) => fmtRate(r.rate) },
+  { head: 'p95', num: true, cell: (r) => fmtSeconds(r.p95) },
+];
 
 export function Rest() {
   const dash = useDashboard();
@@ -15,11 +33,9 @@ export function Rest() {
   const limits = createMemo(() => rateLimitRows(dash.input()));
   const routes = createMemo(() => routeRows(dash.input()));
   const charts = createMemo(() => restCharts(dash.input(), routes()));
-  const mins = () => Math.round(dash.windowMs() / 60_000);
   const tone = () => (invalid().share >= 0.5 ? 'bad' : invalid().share >= 0.1 ? 'warn' : 'good');
   return (
-    <section class="section" data-testid="section-rest">
-      <h1>REST</h1>
+    <Section name="rest" title="REST">
       <div
         class={`panel invalid tone-${tone()}`}
         data-testid="invalid-requests"
@@ -61,99 +77,49 @@ export function Rest() {
           testid="chart-invalid-requests"
           title="Invalid requests by status"
           unit="rate"
-          data={series(charts().invalid)}
+          data={groupedChart(charts().invalid)}
         />
         <Chart
           testid="chart-rest-responses"
           title="Responses by status class"
           unit="rate"
-          data={series(charts().responses)}
+          data={groupedChart(charts().responses)}
         />
       </div>
       <div class="charts">
-        <div class="panel">
-          <div class="panel-title">Rate limits over the last {mins()} min</div>
-          <Show when={limits().length > 0} fallback={<p class="empty">No rate limit hit. Good.</p>}>
-            <div class="table-wrap">
-              <table class="table" data-testid="ratelimit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Route</th>
-                    <th scope="col">Method</th>
-                    <th scope="col">Scope</th>
-                    <th scope="col" class="num">
-                      Window
-                    </th>
-                    <th scope="col" class="num">
-                      Total
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={limits()}>
-                    {(r) => (
-                      <tr data-route={r.route} data-scope={r.scope}>
-                        <td class="mono">{r.route}</td>
-                        <td>{r.method}</td>
-                        <td>{r.scope}</td>
-                        <td class="num">{fmtCount(r.count)}</td>
-                        <td class="num">{fmtCount(r.total)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
-        </div>
+        <Panel title={`Rate limits over the last ${dash.windowMinutes()} min`}>
+          <DataTable
+            testid="ratelimit-table"
+            rows={limits()}
+            columns={LIMIT_COLUMNS}
+            empty="No rate limit hit. Good."
+            rowAttrs={(r) => ({ 'data-route': r.route, 'data-scope': r.scope })}
+          />
+        </Panel>
         <Chart
           testid="chart-ratelimits"
           title="Rate limits by route"
           unit="rate"
-          data={series(charts().ratelimits)}
+          data={groupedChart(charts().ratelimits)}
         />
       </div>
       <div class="charts">
-        <div class="panel">
-          <div class="panel-title">Request latency by route, last {mins()} min</div>
-          <Show when={routes().length > 0} fallback={<p class="empty">No REST requests timed yet.</p>}>
-            <div class="table-wrap">
-              <table class="table" data-testid="route-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Route</th>
-                    <th scope="col" class="num">
-                      Requests
-                    </th>
-                    <th scope="col" class="num">
-                      p95
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={routes()}>
-                    {(r) => (
-                      <tr data-route={r.route} data-method={r.method}>
-                        <td class="mono">
-                          {r.method} {r.route}
-                        </td>
-                        <td class="num">{fmtRate(r.rate)}</td>
-                        <td class="num">{fmtSeconds(r.p95)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          </Show>
-        </div>
+        <Panel title={`Request latency by route, last ${dash.windowMinutes()} min`}>
+          <DataTable
+            testid="route-table"
+            rows={routes()}
+            columns={ROUTE_COLUMNS}
+            empty="No REST requests timed yet."
+            rowAttrs={(r) => ({ 'data-route': r.route, 'data-method': r.method })}
+          />
+        </Panel>
         <Chart
           testid="chart-rest-latency"
           title="p95 latency, busiest routes (1 min window)"
           unit="seconds"
-          data={series(charts().latency)}
+          data={groupedChart(charts().latency)}
         />
       </div>
-    </section>
+    </Section>
   );
 }

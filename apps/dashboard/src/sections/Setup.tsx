@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { Section } from '../components/Panel';
 import {
   DEFAULT_CHOICES,
   generate,
@@ -70,8 +71,7 @@ export function Setup() {
   const others = () => result().files.slice(1);
 
   return (
-    <section class="section" data-testid="section-setup">
-      <h1>Setup</h1>
+    <Section name="setup" title="Setup">
       <p class="lead">
         Answer a few questions and get a ready <code>.env</code> and the files to run your discord.js bot with
         Argus. Everything is generated in this page; nothing you type is sent anywhere.
@@ -254,6 +254,6 @@ export function Setup() {
           </For>
         </div>
       </div>
-    </section>
+    </Section>
   );
 }

@@ -2,7 +2,7 @@
 // EventSources the test drives by hand. Timers are the global ones (use vi.useFakeTimers()).
 
 import type { EventSourceLike, TransportDeps } from '../lib/transport';
-import type { MetricsSnapshot } from '../lib/types';
+import type { WireSnapshot } from '../lib/types';
 
 export type Answer = { status: number; body?: unknown } | 'network-error';
 
@@ -15,7 +15,8 @@ export class FakeEventSource implements EventSourceLike {
   close(): void {
     this.closed = true;
   }
-  send(snap: MetricsSnapshot): void {
+  /** Sends a frame as the server does: the wire form, as JSON. */
+  send(snap: WireSnapshot): void {
     this.onmessage?.({ data: JSON.stringify(snap) });
   }
   fail(): void {
@@ -80,4 +81,4 @@ export class FakeServer {
   }
 }
 
-export const emptySnapshot = (time: number): MetricsSnapshot => ({ time, metrics: {} });
+export const emptySnapshot = (time: number): WireSnapshot => ({ time, metrics: {} });

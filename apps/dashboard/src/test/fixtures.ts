@@ -1,117 +1,162 @@
-// Builders for snapshots in tests, shaped like the server's (counters keyed with `_total`,
-// histograms by base name with `_bucket`/`_sum`/`_count` samples and `le="+Inf"`).
+// A fake bot's metrics for tests. `wire()` answers what the server sends (core's compact
+// `MetricsSnapshot`: label names and bucket bounds once per family, counters keyed with `_total`,
+// histograms by base name with bounds ending in `+Inf`); `snapshot()` is that frame read by
+// `parseSnapshot`, as the app keeps it.
 
 import { SnapshotBuffer } from '../lib/buffer';
 import { metricNames } from '../lib/names';
-import type { Family, Labels, MetricsSnapshot, MetricType } from '../lib/types';
+import {
+  type Labels,
+  type MetricsSnapshot,
+  type MetricType,
+  parseSnapshot,
+  type WireFamily,
+  type WireSnapshot,
+} from '../lib/types';
 
-type Key = string;
+type ScalarType = Exclude<MetricType, 'histogram'>;
 
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());
+interface ScalarSeries {
+  values: string[];
+  value: number;
+}
+
+interface HistogramSeries {
+  values: string[];
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+type FakeFamily =
+  | { type: ScalarType; labelNames: string[] | null; series: Map<string, ScalarSeries> }
+  | {
+      type: 'histogram';
+      labelNames: string[] | null;
+      bounds: number[] | null;
+      series: Map<string, HistogramSeries>;
+    };
 
 /** A fake bot's metric state: bump counters, observe histograms, set gauges, then snapshot. */
 export class FakeMetrics {
-  private families = new Map<
-    string,
-    { type: MetricType; help: string; series: Map<Key, { labels: Labels; value: number }> }
-  >();
-  private hists = new Map<
-    string,
-    { bounds: number[]; series: Map<Key, { labels: Labels; counts: number[]; sum: number; count: number }> }
-  >();
+  private families = new Map<string, FakeFamily>();
 
   constructor(readonly cluster = 'default') {}
 
-  private fam(name: string, type: MetricType) {
+  private fam(name: string, type: MetricType): FakeFamily {
     let f = this.families.get(name);
     if (!f) {
-      f = { type, help: name, series: new Map() };
+      f =
+        type === 'histogram'
+          ? { type, labelNames: null, bounds: null, series: new Map() }
+          : { type, labelNames: null, series: new Map() };
       this.families.set(name, f);
     }
+    if (f.type !== type) throw new Error(`${name} is a ${f.type}, not a ${type}`);
     return f;
   }
 
+  /** The label values in the family's label order (set by its first series), and their key. */
+  private values(name: string, f: FakeFamily, labels: Labels): { key: string; values: string[] } {
+    f.labelNames ??= Object.keys(labels);
+    const names = f.labelNames;
+    if (Object.keys(labels).length !== names.length || names.some((l) => labels[l] === undefined)) {
+      throw new Error(`${name}: labels ${Object.keys(labels)} differ from ${names}`);
+    }
+    const values = names.map((l) => labels[l]!);
+    return { key: JSON.stringify(values), values };
+  }
+
+  private scalar(name: string, type: ScalarType, labels: Labels): ScalarSeries {
+    const f = this.fam(name, type);
+    if (f.type === 'histogram') throw new Error(`${name} is a histogram`);
+    const { key, values } = this.values(name, f, labels);
+    let s = f.series.get(key);
+    if (!s) {
+      s = { values, value: 0 };
+      f.series.set(key, s);
+    }
+    return s;
+  }
+
   gauge(name: string, value: number, labels: Labels = {}): this {
-    const l = { ...labels, cluster: this.cluster };
-    this.fam(name, 'gauge').series.set(keyOf(l), { labels: l, value });
+    this.scalar(name, 'gauge', { ...labels, cluster: this.cluster }).value = value;
     return this;
   }
 
   /** A gauge without the cluster label (prom-client's process metrics). */
   processGauge(name: string, value: number): this {
-    this.fam(name, 'gauge').series.set('{}', { labels: {}, value });
+    this.scalar(name, 'gauge', {}).value = value;
     return this;
   }
 
   inc(name: string, labels: Labels = {}, by = 1): this {
-    const l = { ...labels, cluster: this.cluster };
-    const f = this.fam(name, 'counter');
-    const k = keyOf(l);
-    const cur = f.series.get(k);
-    f.series.set(k, { labels: l, value: (cur?.value ?? 0) + by });
+    this.scalar(name, 'counter', { ...labels, cluster: this.cluster }).value += by;
     return this;
   }
 
-  /** Makes sure a counter family exists (with no series). */
+  /** Makes sure a family exists (with no series). */
   define(name: string, type: MetricType = 'counter'): this {
     this.fam(name, type);
     return this;
   }
 
   observe(base: string, bounds: number[], value: number, labels: Labels = {}, times = 1): this {
-    const l = { ...labels, cluster: this.cluster };
-    let h = this.hists.get(base);
-    if (!h) {
-      h = { bounds, series: new Map() };
-      this.hists.set(base, h);
-    }
-    const k = keyOf(l);
-    let s = h.series.get(k);
+    const f = this.fam(base, 'histogram');
+    if (f.type !== 'histogram') throw new Error(`${base} is not a histogram`);
+    f.bounds ??= bounds;
+    const { key, values } = this.values(base, f, { ...labels, cluster: this.cluster });
+    let s = f.series.get(key);
     if (!s) {
-      s = { labels: l, counts: bounds.map(() => 0), sum: 0, count: 0 };
-      h.series.set(k, s);
+      s = { values, counts: f.bounds.map(() => 0), sum: 0, count: 0 };
+      f.series.set(key, s);
     }
-    bounds.forEach((b, i) => {
-      if (value <= b) s.counts[i]! += times;
+    const series = s;
+    f.bounds.forEach((b, i) => {
+      if (value <= b) series.counts[i]! += times;
     });
-    s.sum += value * times;
-    s.count += times;
+    series.sum += value * times;
+    series.count += times;
     return this;
   }
 
-  /** Resets every counter and histogram to 0 (the bot restarted). */
+  /** Resets every counter and histogram to 0 (the bot restarted): their series are gone. */
   reset(): this {
-    for (const f of this.families.values()) if (f.type === 'counter') f.series.clear();
-    this.hists.clear();
+    for (const f of this.families.values())
+      if (f.type === 'counter' || f.type === 'histogram') f.series.clear();
     return this;
   }
 
-  snapshot(time: number): MetricsSnapshot {
-    const metrics: Record<string, Family> = {};
+  /** The frame as the server sends it. */
+  wire(time: number): WireSnapshot {
+    const metrics: Record<string, WireFamily> = {};
     for (const [name, f] of this.families) {
-      metrics[name] = {
-        type: f.type,
-        help: f.help,
-        samples: [...f.series.values()].map((s) => ({ name, labels: { ...s.labels }, value: s.value })),
-      };
-    }
-    for (const [base, h] of this.hists) {
-      const samples = [];
-      for (const s of h.series.values()) {
-        h.bounds.forEach((b, i) => {
-          samples.push({
-            name: `${base}_bucket`,
-            labels: { ...s.labels, le: String(b) },
-            value: s.counts[i]!,
-          });
-        });
-        samples.push({ name: `${base}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count });
-        samples.push({ name: `${base}_sum`, labels: { ...s.labels }, value: s.sum });
-        samples.push({ name: `${base}_count`, labels: { ...s.labels }, value: s.count });
+      const labelNames = [...(f.labelNames ?? [])];
+      if (f.type === 'histogram') {
+        metrics[name] = {
+          type: 'histogram',
+          help: name,
+          labelNames,
+          le: [...(f.bounds ?? []).map(String), '+Inf'],
+          series: [...f.series.values()].map((s) => [[...s.values], [...s.counts, s.count], s.sum, s.count]),
+        };
+      } else {
+        metrics[name] = {
+          type: f.type,
+          help: name,
+          labelNames,
+          series: [...f.series.values()].map((s) => [[...s.values], s.value]),
+        };
       }
-      metrics[base] = { type: 'histogram', help: base, samples };
     }
     return { time, metrics };
+  }
+
+  /** The frame as the app keeps it: `wire(time)` through `parseSnapshot`. */
+  snapshot(time: number): MetricsSnapshot {
+    const snap = parseSnapshot(this.wire(time));
+    if (!snap) throw new Error('parseSnapshot refused a fixture');
+    return snap;
   }
 }
 
@@ -122,14 +167,14 @@ export const REST_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
 /**
- * A bot with two shards and steady traffic, for component tests: 6 frames 5 s apart. Per step:
+ * A bot with two shards and steady traffic, as the server sends it: 6 frames 5 s apart. Per step:
  * 10 interactions (/ping 8 answered in 0.2 s, /slow 2 answered in 4 s and counted unanswered),
  * 10 app command calls (/ping 8 ok, /slow 1 ok + 1 error).
  */
-export function demoBuffer(namespace = 'discord', steps = 6): SnapshotBuffer {
+export function demoFrames(namespace = 'discord', steps = 6): WireSnapshot[] {
   const n = metricNames(namespace);
   const m = new FakeMetrics();
-  const buffer = new SnapshotBuffer();
+  const frames: WireSnapshot[] = [];
   m.gauge(n.guilds, 42)
     .gauge(n.shardsConfigured, 2)
     .gauge(n.shardsConnected, 2)
@@ -180,7 +225,14 @@ export function demoBuffer(namespace = 'discord', steps = 6): SnapshotBuffer {
           10,
         );
     }
-    buffer.push(m.snapshot(T0 + i * 5000));
+    frames.push(m.wire(T0 + i * 5000));
   }
+  return frames;
+}
+
+/** `demoFrames` as the app buffers them. */
+export function demoBuffer(namespace = 'discord', steps = 6): SnapshotBuffer {
+  const buffer = new SnapshotBuffer();
+  for (const frame of demoFrames(namespace, steps)) buffer.push(parseSnapshot(frame)!);
   return buffer;
 }
