@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const server = await bot.argus.server;
   if (server) {
     const base = server.url;
+    if (bot.argus.config.dashboard) console.log(`[demo] dashboard: ${base}${bot.argus.config.dashboardPath}`);
     console.log(`[demo] metrics:   ${base}${bot.argus.config.metricsPath}`);
     console.log(`[demo] health:    ${base}/healthz  ${base}/readyz`);
   } else {
