@@ -5,7 +5,7 @@
 // its dashboard path answers 503 "dashboard assets are not built". Set ARGUS_REQUIRE_DASHBOARD=1
 // (release and CI builds) to make a missing SPA an error instead.
 
-import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,19 @@ if (!existsSync(dirname(target))) {
   process.exit(1);
 }
 
-// Copy links as what they point to, so nothing in the package points outside it.
-cpSync(source, target, { recursive: true, dereference: true });
+// Copy links as what they point to, so nothing in the package points outside it. A walk of our
+// own: cpSync's `dereference` keeps nested links as links on Node 22 and 24.
+function copyTree(from, to, seen = new Set()) {
+  const real = realpathSync(from);
+  if (seen.has(real)) return; // a directory link back up the tree
+  seen.add(real);
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    const info = statSync(src);
+    if (info.isDirectory()) copyTree(src, join(to, name), seen);
+    else if (info.isFile()) copyFileSync(src, join(to, name));
+  }
+}
+copyTree(source, target);
 console.log(`copy-dashboard: copied ${shown(source)} to ${shown(target)}`);
