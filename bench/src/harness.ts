@@ -172,6 +172,14 @@ export interface WorkloadResult {
 }
 
 /** Linear interpolation between closest ranks (the same as numpy's default). */
+/** The median of unsorted values. */
+export function median(values: readonly number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;

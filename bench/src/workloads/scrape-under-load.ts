@@ -2,12 +2,12 @@
 // a scrape waits for whatever gateway work is queued ahead of it. A scraper in a child process
 // (HTTP GET over loopback, keep-alive, as Prometheus from outside the bot) polls the bot while
 // @argus/discord-sim pushes ~10,000 dispatches/s, and again while the same bot is idle.
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DiscordSimOptions } from '@argus/discord-sim';
+import { forkIpcChild } from '../child/ipc-child';
 import type { ScrapeReply, ScrapeRequest } from '../child/scraper';
 import { DispatchCounter, type SimBot, sleep, startSimBot } from '../fixtures/discord';
-import { quantile, type Workload } from '../harness';
+import { median, quantile, type Workload } from '../harness';
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const SCRAPER = fileURLToPath(new URL('../child/scraper.ts', import.meta.url));
@@ -164,46 +164,13 @@ interface Scraper {
   stop(): Promise<void>;
 }
 
-/** Forks the scraper (src/child/scraper.ts) and talks to it over IPC, one series at a time. */
-async function startScraper(): Promise<Scraper> {
-  // tsx resolves from the bench package, whatever the parent was started with.
-  const child: ChildProcess = fork(SCRAPER, [], {
-    cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  return {
-    series(request) {
-      return new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the scraper exited (${code})`));
-        child.once('exit', onExit);
-        child.once('message', (reply: ScrapeReply) => {
-          child.off('exit', onExit);
-          if ('error' in reply) reject(new Error(`scraper: ${reply.error}`));
-          else resolve(reply);
-        });
-        child.send(request);
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.disconnect();
-        const timer = setTimeout(() => child.kill(), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-function median(values: readonly number[]): number {
-  return quantile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
+/** Forks the scraper (src/child/scraper.ts): one series per request, over IPC. */
+function startScraper(): Promise<Scraper> {
+  return forkIpcChild<ScrapeRequest, ScrapeReply>(SCRAPER, BENCH_DIR, 'scraper', (reply) =>
+    'error' in reply ? String(reply.error) : undefined,
+  ).then((child) => ({
+    // A reply that is not an error carries the series (errors reject in `ask`).
+    series: (request: ScrapeRequest) => child.ask(request) as Promise<{ latencies: number[]; bytes: number }>,
+    stop: () => child.stop(),
+  }));
 }

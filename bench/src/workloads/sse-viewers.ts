@@ -1,15 +1,15 @@
 // The live dashboard's fan-out: what 1,000 open `/api/stream` viewers at a 1 s interval cost the
 // bot's process. An @argus/server app serves the catalogue bot's snapshots here, in this process;
 // the viewers are sockets in a child process, so only the server side's CPU is counted.
-import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { version } from '@argus/core';
 import { type ArgusApp, createApp, dashboardConfigBody, type ServerHandle, startServer } from '@argus/server';
+import { forkIpcChild } from '../child/ipc-child';
 import type { ViewerReply, ViewerRequest } from '../child/viewers';
 import { buildArgus, CLUSTER, COMMAND_COUNT, NAMESPACE, SHARD_COUNT } from '../fixtures/catalogue';
-import { goals, quantile, type Workload } from '../harness';
+import { goals, median, type Workload } from '../harness';
 
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const VIEWERS_CHILD = fileURLToPath(new URL('../child/viewers.ts', import.meta.url));
@@ -285,46 +285,12 @@ interface ViewersChild {
   stop(): Promise<void>;
 }
 
-/** Forks the viewers (src/child/viewers.ts) and talks to it over IPC, one request at a time. */
-async function startViewers(): Promise<ViewersChild> {
-  // tsx resolves from the bench package, whatever the parent was started with.
-  const child: ChildProcess = fork(VIEWERS_CHILD, [], {
-    cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  return {
-    ask(request) {
-      return new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`the viewers' process exited (${code})`));
-        child.once('exit', onExit);
-        child.once('message', (reply: ViewerReply) => {
-          child.off('exit', onExit);
-          if (reply.type === 'error') reject(new Error(`viewers: ${reply.message}`));
-          else resolve(reply);
-        });
-        child.send(request);
-      });
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.disconnect();
-        const timer = setTimeout(() => child.kill(), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-function median(values: readonly number[]): number {
-  return quantile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
+/** Forks the viewers (src/child/viewers.ts): one request at a time, over IPC. */
+function startViewers(): Promise<ViewersChild> {
+  return forkIpcChild<ViewerRequest, ViewerReply>(VIEWERS_CHILD, BENCH_DIR, 'viewers', (reply) =>
+    reply.type === 'error' ? reply.message : undefined,
+  ).then((child) => ({
+    ask: (request: ViewerRequest) => child.ask(request),
+    stop: () => child.stop(),
+  }));
 }
