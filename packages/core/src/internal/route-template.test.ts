@@ -10,6 +10,7 @@ describe('routeTemplate', () => {
     ['/channels/1/messages/2/reactions/%F0%9F%91%8D/@me', '/channels/:id/messages/:id/reactions/:reaction'],
     ['/applications/5/guilds/6/commands', '/applications/:id/guilds/:id/commands'],
     ['/gateway/bot', '/gateway/bot'],
+    ['/webhooks/1/tok/messages/%40original', '/webhooks/:id/:token/messages/@original'],
     ['/api/v10', '/'],
   ])('%s → %s', (path, route) => {
     expect(routeTemplate(path)).toBe(route);

@@ -11,7 +11,7 @@ export function routeTemplate(path: string): string {
   let route = path;
   const query = route.indexOf('?');
   if (query !== -1) route = route.slice(0, query);
-  route = route.replace(API_PREFIX, '');
+  route = route.replace(API_PREFIX, '').replaceAll('%40', '@'); // discord.js encodes `@original`, `@me`
   if (route.startsWith('/interactions/')) {
     return route.endsWith('/callback') ? '/interactions/:id/:token/callback' : '/interactions/:id/:token';
   }
