@@ -14,10 +14,6 @@ export class HealthState {
     this.states.set(subsystem, up);
   }
 
-  disable(subsystem: string): void {
-    this.states.delete(subsystem);
-  }
-
   isUp(subsystem: string): boolean {
     return this.states.get(subsystem) === true;
   }
@@ -25,10 +21,5 @@ export class HealthState {
   /** Every enabled subsystem with its state, in the order they were enabled. */
   entries(): [subsystem: string, up: boolean][] {
     return [...this.states];
-  }
-
-  /** The subsystems that are enabled but down. */
-  down(): string[] {
-    return [...this.states].filter(([, up]) => !up).map(([name]) => name);
   }
 }
