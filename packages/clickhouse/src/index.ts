@@ -1,3 +1,22 @@
+export {
+  AnalyticsParamError,
+  type AnalyticsSource,
+  type CommandCount,
+  type CommandStats,
+  type DayVolume,
+  type GuildActivity,
+  type GuildQuery,
+  type LimitedGuildQuery,
+  MAX_LIMIT,
+  MAX_WINDOW_DAYS,
+  type OverallStats,
+  type ResponseShare,
+  resolveWindow,
+  type TopGuildsQuery,
+  validateGuildId,
+  validateLimit,
+  type WindowInput,
+} from '@argus/core';
 export { type CreateEngineOptions, createEngine, DEFAULT_EMBEDDED_PATH } from './create';
 export {
   CHDB_MISSING,
@@ -9,24 +28,7 @@ export {
 } from './embedded';
 export { type ClickHouseEngine, ClickHouseSetupError, type QueryParam, type QueryParams } from './engine';
 export { HttpEngine, type HttpEngineOptions } from './http';
-export {
-  AnalyticsParamError,
-  AnalyticsQueries,
-  type AnalyticsQueriesOptions,
-  type CommandCount,
-  type CommandStats,
-  type DayVolume,
-  type GuildQuery,
-  type LimitedGuildQuery,
-  MAX_LIMIT,
-  MAX_WINDOW_DAYS,
-  type OverallStats,
-  type ResponseShare,
-  resolveWindow,
-  validateGuildId,
-  validateLimit,
-  type WindowInput,
-} from './queries';
+export { AnalyticsQueries, type AnalyticsQueriesOptions } from './queries';
 export {
   COLUMNS,
   checkVersion,
@@ -39,4 +41,5 @@ export {
   validateTtlDays,
   versionAtLeast,
 } from './schema';
-export { ClickHouseSink, type ClickHouseSinkOptions, type EventRow, formatTime, toRow } from './sink';
+export { ClickHouseSink, type ClickHouseSinkOptions } from './sink';
+export { ClickHouseWriter, type ClickHouseWriterOptions, type EventRow, formatTime, toRow } from './writer';

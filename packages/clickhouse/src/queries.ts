@@ -1,109 +1,22 @@
-import { RESPONSE_DEADLINE_MS } from '@argus/core';
+import {
+  type AnalyticsSource,
+  type CommandCount,
+  type CommandStats,
+  type DayVolume,
+  type GuildActivity,
+  type GuildQuery,
+  type LimitedGuildQuery,
+  type OverallStats,
+  RESPONSE_DEADLINE_MS,
+  type ResponseShare,
+  resolveWindow,
+  type TopGuildsQuery,
+  validateCluster,
+  validateGuildId,
+  validateLimit,
+} from '@argus/core';
 import type { ClickHouseEngine, QueryParams } from './engine';
 import { DEFAULT_TABLE, validateTableName } from './schema';
-
-const DAY_MS = 86_400_000;
-export const MAX_WINDOW_DAYS = 90;
-export const MAX_LIMIT = 100;
-const SNOWFLAKE = /^\d{17,20}$/;
-const CLUSTER = /^[\w.-]{1,64}$/u;
-
-/** Thrown for a bad analytics parameter; an HTTP layer maps it to 400. */
-export class AnalyticsParamError extends Error {
-  override readonly name = 'AnalyticsParamError';
-}
-
-export interface WindowInput {
-  /** The last N days up to now: an integer from 1 to 90. Default 30. Ignored when `from` is set. */
-  days?: number;
-  /** Explicit window start (inclusive), epoch ms or Date; `to` defaults to now. At most 90 days long. */
-  from?: number | Date;
-  /** Explicit window end (exclusive). */
-  to?: number | Date;
-}
-
-export interface GuildQuery extends WindowInput {
-  /** A Discord snowflake: 17 to 20 digits. */
-  guildId: string;
-  /** Only this cluster's events. */
-  cluster?: string;
-}
-
-export interface LimitedGuildQuery extends GuildQuery {
-  /** 1 to 100. Default 10. */
-  limit?: number;
-}
-
-export interface DayVolume {
-  day: string;
-  interactions: number;
-}
-export interface CommandCount {
-  command: string;
-  count: number;
-}
-export interface CommandStats {
-  command: string;
-  count: number;
-  errors: number;
-  /** errors / count, 0..1. */
-  errorRatio: number;
-  avgMs: number | null;
-  /** `quantileExactInclusive(0.95)`: linear interpolation between order statistics (numpy's default). */
-  p95Ms: number | null;
-}
-export interface OverallStats {
-  commands: number;
-  errors: number;
-  errorRatio: number;
-  avgMs: number | null;
-  p95Ms: number | null;
-}
-export interface ResponseShare {
-  interactions: number;
-  /** Answered within Discord's 3 s deadline. */
-  withinDeadline: number;
-  /** withinDeadline / interactions, 0..1; null without interactions. */
-  share: number | null;
-}
-
-export function validateGuildId(guildId: unknown): string {
-  if (typeof guildId !== 'string' || !SNOWFLAKE.test(guildId))
-    throw new AnalyticsParamError('guildId must be a Discord snowflake (17 to 20 digits)');
-  return guildId;
-}
-
-export function validateLimit(limit: unknown, fallback = 10): number {
-  const value = limit ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LIMIT)
-    throw new AnalyticsParamError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-  return value;
-}
-
-function toMs(value: number | Date, name: string): number {
-  const ms = value instanceof Date ? value.getTime() : value;
-  // Years 2015 (Discord's epoch) to 2100: anything else is a mistake or an attack.
-  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1_420_070_400_000 || ms > 4_102_444_800_000)
-    throw new AnalyticsParamError(`${name} must be a time between 2015 and 2100`);
-  return ms;
-}
-
-/** Resolves a window to [from, to) in epoch ms, bounded to 90 days. */
-export function resolveWindow(input: WindowInput, now: number): { from: number; to: number } {
-  if (input.from !== undefined) {
-    const from = toMs(input.from, 'from');
-    const to = input.to === undefined ? now : toMs(input.to, 'to');
-    if (to <= from) throw new AnalyticsParamError('to must be after from');
-    if (to - from > MAX_WINDOW_DAYS * DAY_MS)
-      throw new AnalyticsParamError(`the window must be at most ${MAX_WINDOW_DAYS} days`);
-    return { from, to };
-  }
-  if (input.to !== undefined) throw new AnalyticsParamError('to needs from');
-  const days = input.days ?? 30;
-  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_WINDOW_DAYS)
-    throw new AnalyticsParamError(`days must be an integer from 1 to ${MAX_WINDOW_DAYS}`);
-  return { from: now - days * DAY_MS, to: now };
-}
 
 function num(value: unknown): number {
   return Number(value);
@@ -115,10 +28,11 @@ function numOrNull(value: unknown): number | null {
 }
 
 // Constant SQL. Every value, the table name included, is a bound {name:Type} parameter.
-const SCOPE = `guild_id = {guildId:String}
-  AND time >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+const WINDOW = `time >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND time < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
   AND ({cluster:String} = '' OR cluster = {cluster:String})`;
+const SCOPE = `guild_id = {guildId:String}
+  AND ${WINDOW}`;
 
 export const SQL = {
   volume: `SELECT toString(toDate(time, 'UTC')) AS day, count() AS interactions
@@ -142,6 +56,12 @@ WHERE event = 'command' AND ${SCOPE}`,
   countIf(response_ms IS NOT NULL AND response_ms <= {deadlineMs:Float64}) AS within
 FROM {table:Identifier}
 WHERE event = 'interaction' AND ${SCOPE}`,
+  // Guild-less events (DMs) have guild_id ''; they are nobody's guild.
+  topGuilds: `SELECT guild_id, countIf(event = 'interaction') AS interactions,
+  countIf(event = 'command') AS commands, countIf(event = 'command' AND status = 'error') AS errors
+FROM {table:Identifier}
+WHERE guild_id != '' AND ${WINDOW}
+GROUP BY guild_id ORDER BY interactions DESC, commands DESC, guild_id ASC LIMIT {limit:UInt8}`,
 } as const;
 
 export interface AnalyticsQueriesOptions {
@@ -151,7 +71,7 @@ export interface AnalyticsQueriesOptions {
 }
 
 /** The per-guild analytics questions, validated before any value reaches ClickHouse. */
-export class AnalyticsQueries {
+export class AnalyticsQueries implements AnalyticsSource {
   private readonly table: string;
   private readonly now: () => number;
 
@@ -165,11 +85,13 @@ export class AnalyticsQueries {
 
   private params(input: GuildQuery): QueryParams {
     const guildId = validateGuildId(input?.guildId);
-    const cluster = input.cluster ?? '';
-    if (typeof cluster !== 'string' || (cluster !== '' && !CLUSTER.test(cluster)))
-      throw new AnalyticsParamError('cluster must be 1 to 64 letters, digits, dots, dashes or underscores');
-    const { from, to } = resolveWindow(input, this.now());
-    return { table: this.table, guildId, from, to, cluster };
+    return { ...this.windowParams(input), guildId };
+  }
+
+  private windowParams(input: TopGuildsQuery): QueryParams {
+    const cluster = validateCluster(input?.cluster);
+    const { from, to } = resolveWindow(input ?? {}, this.now());
+    return { table: this.table, from, to, cluster };
   }
 
   /** Interactions per UTC day, oldest first; days without interactions are absent. */
@@ -227,5 +149,17 @@ export class AnalyticsQueries {
     const interactions = num(r?.interactions ?? 0);
     const withinDeadline = num(r?.within ?? 0);
     return { interactions, withinDeadline, share: interactions === 0 ? null : withinDeadline / interactions };
+  }
+
+  /** The busiest guilds of the window: by interactions, then commands, then id. */
+  async topGuilds(input: TopGuildsQuery = {}): Promise<GuildActivity[]> {
+    const params = { ...this.windowParams(input), limit: validateLimit(input.limit) };
+    const rows = await this.engine.query<Record<string, unknown>>(SQL.topGuilds, params);
+    return rows.map((r) => ({
+      guildId: String(r.guild_id),
+      interactions: num(r.interactions),
+      commands: num(r.commands),
+      errors: num(r.errors),
+    }));
   }
 }

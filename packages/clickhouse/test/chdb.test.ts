@@ -15,7 +15,7 @@ import {
   toRow,
 } from '../src/index';
 import { SQL } from '../src/queries';
-import { command, dataset, GUILD, NOW, quantileType7 } from './dataset';
+import { command, dataset, GUILD, NOW, OTHER_GUILD, quantileType7 } from './dataset';
 
 let dir: string;
 let engine: ClickHouseEngine;
@@ -96,6 +96,22 @@ describe('queries on a known dataset', () => {
       }),
     ).toEqual([{ day: '2026-01-01', interactions: 1 }]);
     expect(await q.interactionVolume({ guildId: '999999999999999999' })).toEqual([]);
+  });
+
+  it('top guilds: by interactions, with command and error counts, DMs left out', async () => {
+    await engine.insert(table, [toRow(command(Date.parse('2026-03-09T06:00:00.000Z'), null, 'dm', 1))]);
+    expect(await q.topGuilds({})).toEqual([
+      { guildId: GUILD, interactions: 6, commands: 30, errors: 7 },
+      { guildId: OTHER_GUILD, interactions: 4, commands: 3, errors: 3 },
+    ]);
+    expect(await q.topGuilds({ limit: 1 })).toEqual([
+      { guildId: GUILD, interactions: 6, commands: 30, errors: 7 },
+    ]);
+    expect(await q.topGuilds({ cluster: 'b' })).toEqual([
+      { guildId: GUILD, interactions: 2, commands: 0, errors: 0 },
+    ]);
+    await expect(q.topGuilds({ limit: 0 })).rejects.toBeInstanceOf(AnalyticsParamError);
+    await expect(q.topGuilds({ days: 91 })).rejects.toBeInstanceOf(AnalyticsParamError);
   });
 
   it('top commands, most used first, ties by name', async () => {

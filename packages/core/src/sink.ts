@@ -41,6 +41,8 @@ export interface BatchingSinkOptions<E> {
   /** How long an open circuit waits before one trial write. Default 30,000 ms. */
   circuitCooldownMs?: number;
   onDrop?: (reason: DropReason, count: number) => void;
+  /** Told how many events each successful write stored. */
+  onWritten?: (count: number) => void;
   /** Told when the sink becomes healthy or unhealthy (circuit closed / open). */
   onHealth?: (up: boolean) => void;
   onError?: (error: unknown) => void;
@@ -71,6 +73,7 @@ export class BatchingSink<E> implements EventSink<E> {
   private readonly circuitThreshold: number;
   private readonly circuitCooldownMs: number;
   private readonly onDrop: (reason: DropReason, count: number) => void;
+  private readonly onWritten: (count: number) => void;
   private readonly onHealth: (up: boolean) => void;
   private readonly onError: (error: unknown) => void;
 
@@ -99,6 +102,7 @@ export class BatchingSink<E> implements EventSink<E> {
     this.circuitThreshold = positiveInt('circuitThreshold', options.circuitThreshold ?? 5);
     this.circuitCooldownMs = positiveInt('circuitCooldownMs', options.circuitCooldownMs ?? 30_000);
     this.onDrop = options.onDrop ?? (() => {});
+    this.onWritten = options.onWritten ?? (() => {});
     this.onHealth = options.onHealth ?? (() => {});
     this.onError = options.onError ?? (() => {});
     this.ring = new Array(this.capacity);
@@ -196,6 +200,9 @@ export class BatchingSink<E> implements EventSink<E> {
         this.head = (this.head + count) % this.capacity;
         this.length -= count;
         this.written += count;
+        try {
+          this.onWritten(count);
+        } catch {}
         const wasFailing = this.failures >= this.circuitThreshold;
         this.failures = 0;
         this.nextAttemptAt = 0;
