@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('resolveConfig', () => {
     ['0', false],
     ['false', false],
   ])('parses boolean word %s', (word, value) => {
-    expect(resolveConfig({}, { ARGUS_ENABLE_PER_GUILD: word }).enablePerGuild).toBe(value);
+    expect(resolveConfig({}, { ARGUS_ENABLE_TRACING: word }).enableTracing).toBe(value);
   });
 
   it.each([
@@ -185,6 +185,62 @@ describe('resolveConfig', () => {
     const c = resolveConfig({ otlpEndpoint: 'http://collector:4318' }, { ARGUS_CLICKHOUSE_DSN: './data/ch' });
     expect(c.tracingEndpoint).toBe('http://collector:4318');
     expect(c.clickhouseDsn).toBe('./data/ch');
+  });
+
+  it('resolves the per-guild analytics options and checks them together', () => {
+    const c = resolveConfig(
+      {},
+      {
+        ARGUS_ENABLE_PER_GUILD: 'yes',
+        ARGUS_CLICKHOUSE_DSN: 'embedded',
+        ARGUS_CLICKHOUSE_TABLE: 'bot_events',
+        ARGUS_CLICKHOUSE_TTL_DAYS: '90',
+        ARGUS_CLICKHOUSE_CREATE_TABLE: 'off',
+        ARGUS_HISTORY_QUEUE_CAPACITY: '5000',
+        ARGUS_HISTORY_BATCH_SIZE: '250',
+        ARGUS_HISTORY_FLUSH_INTERVAL: '10',
+      },
+    );
+    expect(c).toMatchObject({
+      enablePerGuild: true,
+      clickhouseDsn: 'embedded',
+      clickhouseTable: 'bot_events',
+      clickhouseTtlDays: 90,
+      clickhouseCreateTable: false,
+      historyQueueCapacity: 5000,
+      historyBatchSize: 250,
+      historyFlushInterval: 10,
+    });
+    const defaults = resolveConfig({}, {});
+    expect(defaults).toMatchObject({
+      clickhouseTable: 'argus_events',
+      clickhouseCreateTable: true,
+      historyQueueCapacity: 20_000,
+      historyBatchSize: 1_000,
+      historyFlushInterval: 2,
+    });
+    expect(defaults.clickhouseTtlDays).toBeUndefined();
+
+    const [missingDsn] = problemsOf(() => resolveConfig({ enablePerGuild: true }, {}));
+    expect(missingDsn).toMatchObject({ option: 'enablePerGuild', envVar: 'ARGUS_ENABLE_PER_GUILD' });
+    expect(missingDsn!.reason).toMatch(/ARGUS_CLICKHOUSE_DSN/);
+    const [batch] = problemsOf(() => resolveConfig({ historyBatchSize: 500, historyQueueCapacity: 100 }, {}));
+    expect(batch).toMatchObject({ option: 'historyBatchSize', value: '500' });
+    const [table] = problemsOf(() => resolveConfig({}, { ARGUS_CLICKHOUSE_TABLE: 'events; DROP TABLE x' }));
+    expect(table).toMatchObject({ option: 'clickhouseTable', envVar: 'ARGUS_CLICKHOUSE_TABLE' });
+    expect(table!.reason).toMatch(/table name/);
+  });
+
+  it('never shows DSN credentials in an error, and reads the DSN from a file', () => {
+    const [p] = problemsOf(() => resolveConfig({}, { ARGUS_CLICKHOUSE_DSN: 'ftp://bob:hunter2@db:9000' }));
+    expect(p!.value).toBe('"ftp://***@db:9000"');
+    const dir = mkdtempSync(join(tmpdir(), 'argus-dsn-'));
+    const file = join(dir, 'dsn');
+    writeFileSync(file, 'https://bot:s3cret@ch.example.com:8443/analytics\n');
+    expect(resolveConfig({}, { ARGUS_CLICKHOUSE_DSN_FILE: file }).clickhouseDsn).toBe(
+      'https://bot:s3cret@ch.example.com:8443/analytics',
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('knows loopback hosts', () => {

@@ -53,8 +53,24 @@ export interface ArgusOptions {
   grafanaUrl?: string;
   /** Env: ARGUS_LOG_FORMAT (text or json). Default text. */
   logFormat?: LogFormat;
-  /** A ClickHouse URL, a local directory, or "embedded". Env: ARGUS_CLICKHOUSE_DSN. */
+  /**
+   * Where per-guild events go: an http(s):// ClickHouse URL (credentials in the URL), "embedded"
+   * (in-process engine in ./.argus/clickhouse, needs the chdb package), "embedded:<dir>" or a
+   * directory. Env: ARGUS_CLICKHOUSE_DSN or ARGUS_CLICKHOUSE_DSN_FILE.
+   */
   clickhouseDsn?: string;
+  /** Events table. Env: ARGUS_CLICKHOUSE_TABLE. Default argus_events. */
+  clickhouseTable?: string;
+  /** Retention of a table Argus creates, in days. Env: ARGUS_CLICKHOUSE_TTL_DAYS. Default: kept forever. */
+  clickhouseTtlDays?: number;
+  /** Create the events table on first connect; off when it is managed elsewhere. Env: ARGUS_CLICKHOUSE_CREATE_TABLE. Default true. */
+  clickhouseCreateTable?: boolean;
+  /** Per-guild events held in memory while ClickHouse is slow or down; past it they are dropped and counted. Env: ARGUS_HISTORY_QUEUE_CAPACITY. Default 20000. */
+  historyQueueCapacity?: number;
+  /** Events per insert. Env: ARGUS_HISTORY_BATCH_SIZE. Default 1000. */
+  historyBatchSize?: number;
+  /** Seconds between inserts when fewer than a batch are queued. Env: ARGUS_HISTORY_FLUSH_INTERVAL. Default 2. */
+  historyFlushInterval?: number;
   /** Start the server when the client is ready, or at once. Env: ARGUS_SERVER_START. Default ready. */
   serverStart?: 'ready' | 'immediate';
 }
@@ -87,6 +103,12 @@ export interface ArgusConfig {
   readonly grafanaUrl: string | undefined;
   readonly logFormat: LogFormat;
   readonly clickhouseDsn: string | undefined;
+  readonly clickhouseTable: string;
+  readonly clickhouseTtlDays: number | undefined;
+  readonly clickhouseCreateTable: boolean;
+  readonly historyQueueCapacity: number;
+  readonly historyBatchSize: number;
+  readonly historyFlushInterval: number;
   readonly serverStart: 'ready' | 'immediate';
 }
 
@@ -112,7 +134,18 @@ export class ArgusConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type Kind = 'port' | 'int' | 'bool' | 'string' | 'path' | 'url' | 'secret' | 'enum' | 'namespace' | 'dsn';
+type Kind =
+  | 'port'
+  | 'int'
+  | 'bool'
+  | 'string'
+  | 'path'
+  | 'url'
+  | 'secret'
+  | 'enum'
+  | 'namespace'
+  | 'dsn'
+  | 'identifier';
 
 interface Spec {
   env: readonly string[];
@@ -150,7 +183,13 @@ const SPECS: Record<keyof ArgusOptions, Spec> = {
   metricsAuthToken: { env: ['ARGUS_METRICS_AUTH_TOKEN'], kind: 'secret', file: true },
   grafanaUrl: { env: ['ARGUS_GRAFANA_URL'], kind: 'url' },
   logFormat: { env: ['ARGUS_LOG_FORMAT'], kind: 'enum', values: ['text', 'json'] },
-  clickhouseDsn: { env: ['ARGUS_CLICKHOUSE_DSN'], kind: 'dsn' },
+  clickhouseDsn: { env: ['ARGUS_CLICKHOUSE_DSN'], kind: 'dsn', file: true },
+  clickhouseTable: { env: ['ARGUS_CLICKHOUSE_TABLE'], kind: 'identifier' },
+  clickhouseTtlDays: { env: ['ARGUS_CLICKHOUSE_TTL_DAYS'], kind: 'int', min: 1, max: 3_650 },
+  clickhouseCreateTable: { env: ['ARGUS_CLICKHOUSE_CREATE_TABLE'], kind: 'bool' },
+  historyQueueCapacity: { env: ['ARGUS_HISTORY_QUEUE_CAPACITY'], kind: 'int', min: 1, max: 10_000_000 },
+  historyBatchSize: { env: ['ARGUS_HISTORY_BATCH_SIZE'], kind: 'int', min: 1, max: 1_000_000 },
+  historyFlushInterval: { env: ['ARGUS_HISTORY_FLUSH_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
   serverStart: { env: ['ARGUS_SERVER_START'], kind: 'enum', values: ['ready', 'immediate'] },
 };
 
@@ -181,6 +220,12 @@ const DEFAULTS = {
   grafanaUrl: undefined,
   logFormat: 'text',
   clickhouseDsn: undefined,
+  clickhouseTable: 'argus_events',
+  clickhouseTtlDays: undefined,
+  clickhouseCreateTable: true,
+  historyQueueCapacity: 20_000,
+  historyBatchSize: 1_000,
+  historyFlushInterval: 2,
   serverStart: 'ready',
 } as const satisfies ArgusConfig;
 
@@ -256,7 +301,7 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
       problems.push({
         option: key,
         envVar: source === 'option' ? spec.env.join(' / ') : envVar,
-        value: spec.kind === 'secret' ? '<redacted>' : JSON.stringify(raw),
+        value: displayValue(spec.kind, raw),
         reason,
       });
     const parsed = parseValue(spec, raw, source === 'option', problem);
@@ -271,6 +316,14 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
 }
 
 const INVALID = Symbol('invalid');
+
+/** A bad value as an error may show it: secrets hidden, credentials cut out of a DSN. */
+function displayValue(kind: Kind, raw: unknown): string {
+  if (kind === 'secret') return '<redacted>';
+  if (kind === 'dsn' && typeof raw === 'string')
+    return JSON.stringify(raw.replace(/\/\/[^@/?#]*@/, '//***@'));
+  return JSON.stringify(raw);
+}
 
 function parseValue(
   spec: Spec,
@@ -317,7 +370,8 @@ function parseValue(
     case 'namespace':
     case 'path':
     case 'url':
-    case 'dsn': {
+    case 'dsn':
+    case 'identifier': {
       if (typeof text !== 'string') {
         problem('expected a string');
         return INVALID;
@@ -358,6 +412,12 @@ function parseValue(
         }
         return text;
       }
+      if (spec.kind === 'identifier' && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(text)) {
+        problem(
+          'must be a table name: letters, digits and underscores, not starting with a digit, 64 at most',
+        );
+        return INVALID;
+      }
       if (spec.kind === 'secret' && /[\r\n]/.test(text)) {
         problem('must be a single line');
         return INVALID;
@@ -368,6 +428,23 @@ function parseValue(
 }
 
 function crossCheck(config: ArgusConfig, problems: ConfigProblem[]): void {
+  if (config.enablePerGuild && config.clickhouseDsn === undefined) {
+    problems.push({
+      option: 'enablePerGuild',
+      envVar: 'ARGUS_ENABLE_PER_GUILD',
+      value: 'true',
+      reason:
+        'per-guild analytics needs clickhouseDsn (ARGUS_CLICKHOUSE_DSN): an http(s):// ClickHouse URL, "embedded" or a directory',
+    });
+  }
+  if (config.historyBatchSize > config.historyQueueCapacity) {
+    problems.push({
+      option: 'historyBatchSize',
+      envVar: 'ARGUS_HISTORY_BATCH_SIZE',
+      value: String(config.historyBatchSize),
+      reason: `must not exceed historyQueueCapacity (${config.historyQueueCapacity})`,
+    });
+  }
   const check = (option: 'metricsPath' | 'dashboardPath', envVar: string, path: string) => {
     for (const reserved of RESERVED_PATHS) {
       if (path === reserved || path.startsWith(`${reserved}/`)) {

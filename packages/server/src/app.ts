@@ -2,6 +2,7 @@ import { FailOpenGuard, silentLogger } from '@argus/core';
 import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { registerAnalytics } from './analytics';
 import { AuthFailureLog, requireToken } from './auth';
 import { DashboardRoutes } from './dashboard';
 import { onServerClose } from './lifecycle';
@@ -109,6 +110,9 @@ export function createApp(options: CreateAppOptions): ArgusApp {
         return routes;
       })
     : undefined;
+
+  const analytics = options.analytics;
+  if (analytics) guard.run('server:analytics', () => registerAnalytics(app, tools, analytics, guard));
 
   const extend = options.routes;
   if (extend) guard.run('server:routes', () => extend(app, tools));

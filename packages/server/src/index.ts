@@ -1,3 +1,4 @@
+export { DEFAULT_ANALYTICS_CONCURRENCY, DEFAULT_ANALYTICS_TIMEOUT_MS } from './analytics';
 export { createApp, DEFAULT_MAX_BODY_BYTES } from './app';
 export { createTokenMatcher } from './auth';
 export { dashboardConfigBody, dashboardOptions, resolveDashboardAssets } from './dashboard';
@@ -5,6 +6,7 @@ export { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './
 export { contentSecurityPolicy, httpOrigin, SERVER_HEADER } from './security';
 export { describeListenError, startServer } from './start';
 export type {
+  AnalyticsOptions,
   AppConfig,
   ArgusApp,
   CreateAppOptions,
@@ -14,6 +16,7 @@ export type {
   ExpositionFormat,
   ExposureConfig,
   FetchApp,
+  GuildDirectory,
   MetricsRenderer,
   ReadinessReport,
   RequireTokenOptions,

@@ -1,7 +1,14 @@
 // Public types of @argus/server. The server never imports prom-client or discord.js: the bot
 // hands it plain functions.
 
-import type { ArgusConfig, FailOpenGuard, HealthState, Logger, MetricsSnapshot } from '@argus/core';
+import type {
+  AnalyticsSource,
+  ArgusConfig,
+  FailOpenGuard,
+  HealthState,
+  Logger,
+  MetricsSnapshot,
+} from '@argus/core';
 import type { Handler, Hono, MiddlewareHandler } from 'hono';
 
 /** The two exposition formats a metrics renderer can produce. */
@@ -64,7 +71,7 @@ export interface CreateAppOptions {
   logger?: Logger;
   /**
    * Counts failures (`server:metrics`, `server:readiness`, `server:request`, `server:routes`,
-   * `server:dashboard`, `server:snapshot`).
+   * `server:dashboard`, `server:snapshot`, `server:analytics`).
    */
   guard?: FailOpenGuard;
   /** Largest request body accepted, in bytes. Default 64 KiB; larger bodies answer 413. */
@@ -79,6 +86,38 @@ export interface CreateAppOptions {
    * at `dashboard.path`. Leave it out to serve no dashboard. See `dashboardOptions()`.
    */
   dashboard?: DashboardOptions;
+  /**
+   * Serves `/api/analytics/*` (per-guild analytics). Leave it out when analytics is off: the
+   * routes then do not exist (404).
+   */
+  analytics?: AnalyticsOptions;
+}
+
+/** Names and finds the guilds the bot is in, for the analytics routes. Each call must be cheap. */
+export interface GuildDirectory {
+  /** The guild's name, or null when the bot does not know it. */
+  name(guildId: string): string | null;
+  /** Guilds whose name contains `query` (any case) or whose id starts with it; at most `limit`. */
+  search(query: string, limit: number): { guildId: string; name: string | null }[];
+}
+
+/** What `createApp` needs to serve `/api/analytics/*`. */
+export interface AnalyticsOptions {
+  /** Answers the questions, e.g. `AnalyticsQueries` from @argus/clickhouse. */
+  source: AnalyticsSource;
+  /**
+   * The dashboard token (`dashboardAuthToken`). Required: while undefined every analytics route
+   * answers 403, because per-guild data is never served unauthenticated.
+   */
+  token: string | undefined;
+  /** Guild names for the answers and the `guilds?q=` search. */
+  guilds?: GuildDirectory;
+  /** A query still running after this long answers 504. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Queries running at once before new ones answer 503. Default 4. */
+  maxConcurrent?: number;
+  /** The clock windows are measured against. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** The body of `GET /api/config`: what the SPA needs to know before it asks for data. */
