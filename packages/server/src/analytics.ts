@@ -2,7 +2,6 @@
 // a reason for any bad parameter, and never a 500 for what a request carries.
 
 import {
-  type AnalyticsSource,
   type AnalyticsWindow,
   DEFAULT_WINDOW_DAYS,
   type FailOpenGuard,

@@ -13,6 +13,15 @@ export interface RequiredBinary {
 
 export const PROMETHEUS: RequiredBinary = { name: 'prometheus', aptPackage: 'prometheus' };
 export const PROMTOOL: RequiredBinary = { name: 'promtool', aptPackage: 'prometheus' };
+/**
+ * Debian's ClickHouse 18.16 (`/usr/sbin/clickhouse-server`). The client package comes along for
+ * poking at a test server by hand (`clickhouse-client --port <tcpPort>`).
+ */
+export const CLICKHOUSE_SERVER: RequiredBinary = {
+  name: 'clickhouse-server',
+  aptPackage: 'clickhouse-server',
+  alsoInstall: ['clickhouse-client'],
+};
 export const CHROMIUM: RequiredBinary = {
   name: 'chromium',
   aptPackage: 'chromium',
