@@ -50,6 +50,8 @@ describe('catalogue', () => {
         "histogram discord_rest_request_duration_seconds{method,route,cluster}",
         "counter   argus_timers_evicted_total{cluster}",
         "counter   argus_history_events_dropped_total{reason,cluster}",
+        "counter   argus_history_events_written_total{cluster}",
+        "gauge     argus_history_queue_events{cluster}",
       ]
     `);
   });

@@ -37,6 +37,8 @@ export interface CatalogueSources {
   voiceConnections?(): number;
   appCommandsRegistered?(): number;
   eventLoopLagSeconds?(): number;
+  /** Per-guild events waiting in the analytics sink's queue. */
+  historyQueued?(): number;
 }
 
 export interface CatalogueOptions {
@@ -182,6 +184,16 @@ export function defineCatalogue(registry: MetricRegistry, options: CatalogueOpti
     REST_BUCKETS,
   );
   counter(n.timersEvicted, 'In-flight timers evicted at the cap (latency under-counted past timerCap).', []);
-  counter(n.eventsDropped, 'Per-guild analytics events dropped, by reason.', ['reason']);
+  counter(
+    n.eventsDropped,
+    'Per-guild analytics events dropped, by reason (overflow: queue full; shutdown: unflushed at close).',
+    ['reason'],
+  );
+  counter(n.eventsWritten, 'Per-guild analytics events stored in ClickHouse.', []);
+  scalar(
+    n.historyQueued,
+    'Per-guild analytics events waiting to be written (produced = written + dropped + queued).',
+    sources.historyQueued,
+  );
   return n;
 }

@@ -41,6 +41,8 @@ export function metricNames(namespace: string) {
     labelValuesFolded: 'argus_label_values_folded_total',
     timersEvicted: 'argus_timers_evicted_total',
     eventsDropped: 'argus_history_events_dropped_total',
+    eventsWritten: 'argus_history_events_written_total',
+    historyQueued: 'argus_history_queue_events',
   });
 }
 

@@ -43,6 +43,7 @@ function fullCatalogue(state: { n: number }) {
       voiceConnections: () => state.n,
       appCommandsRegistered: () => state.n,
       eventLoopLagSeconds: () => state.n / 100,
+      historyQueued: () => state.n,
     },
   });
   return { registry, health };

@@ -25,13 +25,26 @@ import {
   warnIfDashboardUnprotected,
 } from '@argus/server';
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
+import { guildDirectory } from './guild-directory';
+import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
+
+/** How long `close()` lets queued per-guild events reach ClickHouse. */
+const HISTORY_CLOSE_DEADLINE_MS = 5_000;
+/** Subsystems reported by /readyz that do not make the bot unready: analytics is never critical. */
+const NOT_GATING_READINESS = new Set(['sink']);
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
   logger?: Logger;
   /** The environment to read `ARGUS_*` variables from. Default: `process.env`. */
   env?: Env;
+  /**
+   * Advanced: how the per-guild analytics sink retries a failing ClickHouse. Defaults: first
+   * retry after 500 ms, doubling to 30 s; the circuit opens after 5 failures in a row and tries
+   * again every 30 s.
+   */
+  historyRetry?: HistoryRetry;
 }
 
 export interface Argus extends Telemetry {
@@ -61,7 +74,7 @@ export interface Argus extends Telemetry {
  * after that ever throws into the bot.
  */
 export function argus(client: Client, init: ArgusInit = {}): Argus {
-  const { logger: givenLogger, env, ...options } = init;
+  const { logger: givenLogger, env, historyRetry, ...options } = init;
   const config = resolveConfig(options, env);
   for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
     const wanted = option === 'otlpEndpoint' ? config.otlpEndpoint !== undefined : config[option] === true;
@@ -69,6 +82,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
     throw new UnsupportedOptionError(option, envVar);
   }
+  if (config.enablePerGuild) checkHistoryPackages(config);
 
   const logger = givenLogger ?? createLogger(config.logFormat);
   const guard = new FailOpenGuard({ logger });
@@ -82,7 +96,29 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const prometheus = new PrometheusAdapter({ processMetrics: config.processMetrics, guard });
   registry.attach(prometheus);
 
+  // Counters the sink reports into; bound once the catalogue exists (nothing is dropped before).
+  let countDropped: (reason: string, count: number) => void = () => {};
+  let countWritten: (count: number) => void = () => {};
+  let history: History | undefined;
+  if (config.enablePerGuild) {
+    history = createHistory(config, {
+      health,
+      guard,
+      logger,
+      onDrop: (reason, count) => countDropped(reason, count),
+      onWritten: (count) => countWritten(count),
+      ...(historyRetry ? { retry: historyRetry } : {}),
+    });
+    if (config.dashboardAuthToken === undefined)
+      logger.warn(
+        'per-guild analytics is recording, but /api/analytics/* answers 403 until a dashboard token is set (ARGUS_DASHBOARD_AUTH_TOKEN)',
+      );
+  } else if (config.clickhouseDsn !== undefined) {
+    logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
+  }
+
   const voice = voiceConnections(guard);
+  const historySink = history;
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
     registry,
     namespace: config.namespace,
@@ -90,21 +126,50 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     clusterId: config.clusterId,
     timerCap: config.timerCap,
     discordjsVersion,
-    ...(voice ? { sources: { voiceConnections: voice } } : {}),
+    ...(historySink ? { enablePerGuild: true, sink: historySink.sink } : {}),
+    sources: {
+      ...(voice ? { voiceConnections: voice } : {}),
+      ...(historySink ? { historyQueued: () => historySink.stats().queued } : {}),
+    },
   });
+  if (history) {
+    const dropped = registry.counter(instrumentation.names.eventsDropped);
+    const written = registry.counter(instrumentation.names.eventsWritten).labels();
+    countDropped = (reason, count) => dropped.labels(reason).inc(count);
+    countWritten = (count) => written.inc(count);
+  }
 
   const app = createApp({
     config,
     metrics: (format) => prometheus.render(format),
     readiness: () => {
       const checks: Record<string, boolean> = { client: client.isReady() };
-      for (const [subsystem, up] of health.entries()) checks[subsystem] = up;
-      return { ready: Object.values(checks).every(Boolean), checks };
+      let ready = checks.client === true;
+      for (const [subsystem, up] of health.entries()) {
+        checks[subsystem] = up;
+        if (!up && !NOT_GATING_READINESS.has(subsystem)) ready = false;
+      }
+      return { ready, checks };
     },
     logger,
     guard,
     ...(config.dashboard
-      ? { dashboard: dashboardOptions(config, { version, snapshot: () => prometheus.snapshot() }) }
+      ? {
+          dashboard: dashboardOptions(config, {
+            version,
+            analytics: history !== undefined,
+            snapshot: () => prometheus.snapshot(),
+          }),
+        }
+      : {}),
+    ...(history
+      ? {
+          analytics: {
+            source: history.analytics,
+            token: config.dashboardAuthToken,
+            guilds: guildDirectory(client),
+          },
+        }
       : {}),
   });
 
@@ -146,6 +211,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       serverStarted(undefined);
       const handle = await server;
       await handle?.close();
+      if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
       await guard.run('close:prometheus', () => prometheus.close());
     },
   };

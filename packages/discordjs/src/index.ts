@@ -8,4 +8,5 @@ export {
   type WrapCommandOptions,
 } from '@argus/core';
 export { type Argus, type ArgusInit, argus } from './argus';
+export type { HistoryRetry } from './history';
 export { MissingPackageError, UnsupportedOptionError } from './optional';

@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 
 const localRequire = createRequire(import.meta.url);
 
-/** Whether an optional package can be loaded from here. */
-export function isInstalled(specifier: string): boolean {
+/** Whether an optional package can be loaded from here (or from where `from` resolves). */
+export function isInstalled(specifier: string, from: NodeJS.Require = localRequire): boolean {
   try {
-    localRequire.resolve(specifier);
+    from.resolve(specifier);
     return true;
   } catch {
     return false;
@@ -13,14 +13,14 @@ export function isInstalled(specifier: string): boolean {
 }
 
 /**
- * Options that need a package the bot must install itself, checked at start. None of them is
- * wired into this version yet: with the package missing the error names it to install, and with
- * it present the option is refused rather than silently ignored.
+ * Options that need a package the bot must install itself and that this version does not wire
+ * yet, checked at start: with the package missing the error names it to install, and with it
+ * present the option is refused rather than silently ignored. (Per-guild analytics is wired; its
+ * packages are checked in history.ts.)
  */
 export const OPTIONAL_PACKAGES = [
   { option: 'otlpEndpoint', envVar: 'ARGUS_OTLP_ENDPOINT', pkg: '@argus/otlp' },
   { option: 'enableTracing', envVar: 'ARGUS_ENABLE_TRACING', pkg: '@argus/tracing' },
-  { option: 'enablePerGuild', envVar: 'ARGUS_ENABLE_PER_GUILD', pkg: '@argus/clickhouse' },
 ] as const;
 
 export class UnsupportedOptionError extends Error {

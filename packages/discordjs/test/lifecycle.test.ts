@@ -75,7 +75,7 @@ describe('attaching', () => {
       /npm install @argus\/otlp/,
     );
     expect(() => argus(c, { ...quiet, enableTracing: true })).toThrow(/@argus\/tracing/);
-    // Whether or not the analytics package resolves here, the option is never silently ignored.
+    // Per-guild analytics without a place to put the events is refused, never silently ignored.
     expect(() => argus(c, { ...quiet, enablePerGuild: true })).toThrow(
       /enablePerGuild \(env ARGUS_ENABLE_PER_GUILD\)/,
     );
