@@ -1,5 +1,7 @@
 // `pnpm demo`: the example bot with Argus, on the built-in Discord simulator with live traffic,
 // or on real Discord when DISCORD_TOKEN is set. Every ARGUS_* variable applies.
+
+import { randomBytes } from 'node:crypto';
 import {
   DEMO_COMMANDS,
   type DiscordSim,
@@ -8,12 +10,31 @@ import {
   startDiscordSim,
   type TrafficDriver,
 } from '@argus/discord-sim';
+import type { ArgusOptions } from '@argus/discordjs';
 import { Events } from 'discord.js';
 import { createExampleBot, type ExampleBot } from './bot';
 
 const scenarioName = process.env.DEMO_SCENARIO ?? 'steady';
-// The demo listens on loopback unless ARGUS_HOST (or SERVER_IP) says otherwise.
-const DEMO_ARGUS = process.env.ARGUS_HOST || process.env.SERVER_IP ? {} : { host: '127.0.0.1' };
+const env = (name: string) => (process.env[name] ?? '').trim() !== '';
+
+/**
+ * The demo's own defaults, each used only when its ARGUS_* variable is unset: loopback only, and
+ * per-guild analytics on the embedded ClickHouse (./.argus/clickhouse) behind a token made for
+ * this run, since analytics is never served without one.
+ */
+function demoDefaults(): { options: ArgusOptions; generatedToken: string | undefined } {
+  const options: ArgusOptions = {};
+  if (!env('ARGUS_HOST') && !env('SERVER_IP')) options.host = '127.0.0.1';
+  if (!env('ARGUS_ENABLE_PER_GUILD')) options.enablePerGuild = true;
+  if (!env('ARGUS_CLICKHOUSE_DSN') && !env('ARGUS_CLICKHOUSE_DSN_FILE')) options.clickhouseDsn = 'embedded';
+  let generatedToken: string | undefined;
+  if (!env('ARGUS_DASHBOARD_AUTH_TOKEN') && !env('ARGUS_DASHBOARD_AUTH_TOKEN_FILE')) {
+    generatedToken = randomBytes(18).toString('base64url');
+    options.dashboardAuthToken = generatedToken;
+  }
+  return { options, generatedToken };
+}
+const { options: DEMO_ARGUS, generatedToken } = demoDefaults();
 
 async function main(): Promise<void> {
   let sim: DiscordSim | undefined;
@@ -63,7 +84,17 @@ async function main(): Promise<void> {
   const server = await bot.argus.server;
   if (server) {
     const base = server.url;
-    if (bot.argus.config.dashboard) console.log(`[demo] dashboard: ${base}${bot.argus.config.dashboardPath}`);
+    if (bot.argus.config.dashboard) {
+      // Only a token the demo made up itself is printed; one you chose stays yours.
+      const login = generatedToken ? `?token=${generatedToken}` : '';
+      console.log(`[demo] dashboard: ${base}${bot.argus.config.dashboardPath}${login}`);
+      if (generatedToken)
+        console.log(
+          '[demo]            (a token made for this run; set ARGUS_DASHBOARD_AUTH_TOKEN to pick one)',
+        );
+      if (bot.argus.config.enablePerGuild)
+        console.log('[demo] per-guild analytics: the Analytics section of the dashboard');
+    }
     console.log(`[demo] metrics:   ${base}${bot.argus.config.metricsPath}`);
     console.log(`[demo] health:    ${base}/healthz  ${base}/readyz`);
   } else {

@@ -1,48 +1,29 @@
 // The README's first command, as a user runs it: the demo process on the simulator shows live
 // metrics within 10 s and stops cleanly on Ctrl-C.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '@argus/test-services';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo, type DemoProcess, startDemo } from './demo-process';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const demo = fileURLToPath(new URL('../dist/demo.mjs', import.meta.url));
-let child: ChildProcess | undefined;
+let demo: DemoProcess | undefined;
+let dir: string;
 
 beforeAll(() => {
-  // The demo runs from its build, as `pnpm demo` does; turbo makes this a cache hit when fresh.
-  const build = spawnSync(
-    'pnpm',
-    ['turbo', 'run', 'build', '--filter=@argus/example-bot...', '--output-logs=errors-only'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-    },
-  );
-  expect(build.status, build.stdout + build.stderr).toBe(0);
+  buildDemo();
+  dir = mkdtempSync(join(tmpdir(), 'argus-demo-'));
 }, 180_000);
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  demo?.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the demo', () => {
   it('serves live metrics within 10 s and stops cleanly on SIGINT', async () => {
-    const port = await freePort();
     const started = Date.now();
-    child = spawn(process.execPath, [demo], {
-      env: { ...process.env, ARGUS_PORT: String(port), DISCORD_TOKEN: '', DEMO_SCENARIO: 'busy' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c;
-    });
-    child.stderr!.on('data', (c: Buffer) => {
-      output += c;
-    });
-
+    demo = await startDemo({ DEMO_SCENARIO: 'busy', ARGUS_CLICKHOUSE_DSN: `embedded:${join(dir, 'ch')}` });
+    const { port } = demo;
     let commands = 0;
     let text = '';
     while (Date.now() - started < 10_000 && commands === 0) {
@@ -58,18 +39,18 @@ describe('the demo', () => {
         );
       commands = m ? Number(m[1]) : 0;
     }
-    expect(commands, output).toBeGreaterThan(0);
+    expect(commands, demo.output()).toBeGreaterThan(0);
     expect(text).toMatch(/^discord_shards_connected\{cluster="default"\} 2$/m);
-    expect(output).toContain(`http://127.0.0.1:${port}/metrics`);
+    expect(demo.output()).toContain(`http://127.0.0.1:${port}/metrics`);
+    // Per-guild analytics is on by default in the demo, behind a token made for the run.
+    const [, token] = await demo.waitFor(/dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=([\w-]+)/);
+    expect((await fetch(`http://127.0.0.1:${port}/api/analytics/top-guilds`)).status).toBe(401);
+    const top = await fetch(`http://127.0.0.1:${port}/api/analytics/top-guilds`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(top.status).toBe(200);
 
-    child.kill('SIGINT');
-    const [code] = (await Promise.race([
-      once(child, 'exit'),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`demo did not exit:\n${output}`)), 10_000),
-      ),
-    ])) as [number | null];
-    expect(code).toBe(0);
-    expect(output).toContain('stopping');
+    expect(await demo.stop()).toBe(0);
+    expect(demo.output()).toContain('stopping');
   }, 60_000);
 });

@@ -102,10 +102,23 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
         await engine.close();
         throw new Error('per-guild analytics is closed');
       }
+      // The table exists before the first query, not only after the first write.
+      if (config.clickhouseCreateTable) {
+        try {
+          await clickhouse.ensureSchema(engine, {
+            table: config.clickhouseTable,
+            ...(config.clickhouseTtlDays !== undefined ? { ttlDays: config.clickhouseTtlDays } : {}),
+          });
+        } catch (error) {
+          await engine.close().catch(() => {});
+          throw error;
+        }
+      }
       const writer = new clickhouse.ClickHouseWriter({
         engine,
         table: config.clickhouseTable,
-        createTable: config.clickhouseCreateTable,
+        // Done above when wanted.
+        createTable: false,
         ...(config.clickhouseTtlDays !== undefined ? { ttlDays: config.clickhouseTtlDays } : {}),
       });
       const queries = new clickhouse.AnalyticsQueries(engine, { table: config.clickhouseTable });
