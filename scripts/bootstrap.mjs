@@ -35,6 +35,7 @@ const TASKS = {
 const APT_PACKAGES = [
   { bin: '/usr/bin/promtool', pkgs: ['prometheus'] },
   { bin: '/usr/bin/chromium', pkgs: ['chromium', 'fonts-liberation'] },
+  { bin: '/usr/sbin/clickhouse-server', pkgs: ['clickhouse-server', 'clickhouse-client'] },
 ];
 
 const task = process.argv[2];
