@@ -1,4 +1,9 @@
-import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import {
+  type ClickHouseClient,
+  type ClickHouseClientConfigOptions,
+  ClickHouseLogLevel,
+  createClient,
+} from '@clickhouse/client';
 import type { ClickHouseEngine, QueryParams } from './engine';
 
 export interface HttpEngineOptions {
@@ -17,6 +22,9 @@ export class HttpEngine implements ClickHouseEngine {
 
   constructor(options: HttpEngineOptions) {
     this.client = createClient({
+      // Failures reach the sink, which retries, counts and logs them rate-limited; the client's
+      // own console logging would print every failed insert of an outage to the bot's stderr.
+      log: { level: ClickHouseLogLevel.OFF },
       ...options.client,
       url: options.url,
       request_timeout: options.requestTimeoutMs ?? 10_000,
