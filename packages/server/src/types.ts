@@ -114,7 +114,7 @@ export interface AnalyticsOptions {
   guilds?: GuildDirectory;
   /** A query still running after this long answers 504. Default 10 000 ms. */
   timeoutMs?: number;
-  /** Queries running at once before new ones answer 503. Default 4. */
+  /** Queries running at once before new ones answer 503. Default 16 (a dashboard view asks up to 5 at once). */
   maxConcurrent?: number;
   /** The clock windows are measured against. Default `Date.now`. */
   now?: () => number;
