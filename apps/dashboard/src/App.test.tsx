@@ -38,6 +38,8 @@ describe('routes', () => {
     expect(routeOf('#/SETUP')).toBe('setup');
     expect(routeOf('')).toBe('overview');
     expect(routeOf('#/nope')).toBe('overview');
+    expect(routeOf('#analytics')).toBe('analytics');
+    expect(routeOf('#/analytics/123456789012345678')).toBe('analytics');
   });
 });
 
@@ -284,8 +286,10 @@ describe('App', () => {
 
   it('has a nav entry for every section', () => {
     mount(new FakeServer());
-    for (const s of ['overview', 'interactions', 'gateway', 'rest', 'health', 'grafana', 'setup']) {
-      expect(testid(`nav-${s}`).getAttribute('href')).toBe(`#/${s}`);
-    }
+    const ids = ['overview', 'interactions', 'gateway', 'rest', 'health', 'analytics', 'grafana', 'setup'];
+    for (const s of ids) expect(testid(`nav-${s}`).getAttribute('href')).toBe(`#/${s}`);
+    expect(
+      screen.getAllByRole('link', { name: /./ }).filter((a) => a.dataset.testid?.startsWith('nav-')),
+    ).toHaveLength(ids.length);
   });
 });

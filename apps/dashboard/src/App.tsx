@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from 'solid-js';
 import { ConnectionStatus, StaleBanner } from './components/Status';
 import { TokenPrompt } from './components/TokenPrompt';
+import { Analytics } from './sections/Analytics';
 import { Gateway } from './sections/Gateway';
 import { Grafana } from './sections/Grafana';
 import { Health } from './sections/Health';
@@ -16,13 +17,14 @@ export const SECTIONS = [
   { id: 'gateway', label: 'Gateway' },
   { id: 'rest', label: 'REST' },
   { id: 'health', label: 'Health' },
+  { id: 'analytics', label: 'Analytics' },
   { id: 'grafana', label: 'Grafana' },
   { id: 'setup', label: 'Setup' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** `#/gateway`, `#gateway`, `#/gateway?x` → `gateway`; anything else → overview. */
+/** `#/gateway`, `#gateway`, `#/gateway?x`, `#/analytics/<id>` → the section; anything else → overview. */
 export function routeOf(hash: string): SectionId {
   const id = hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0]?.toLowerCase() ?? '';
   return (SECTIONS.find((s) => s.id === id)?.id ?? 'overview') as SectionId;
@@ -36,21 +38,47 @@ function useRoute() {
   return route;
 }
 
-/** The token prompt on 401; until the first frame, a waiting or offline message (unless not needed). */
-function DataGate(props: { children: JSX.Element; needsFrames: boolean }) {
+/**
+ * What a section waits for: the first frame (live data), the config (analytics: whether it is on)
+ * or nothing (Grafana).
+ */
+type Needs = 'frames' | 'config' | 'nothing';
+
+function needsOf(route: SectionId): Needs {
+  return route === 'grafana' ? 'nothing' : route === 'analytics' ? 'config' : 'frames';
+}
+
+/** The token prompt on 401; until what the section needs arrived, a waiting or offline message. */
+function DataGate(props: { children: JSX.Element; needs: Needs }) {
   const dash = useDashboard();
   return (
     <Switch>
       <Match when={dash.state().phase === 'auth'}>
         <TokenPrompt reason={dash.state().auth} onSubmit={(t) => dash.submitToken(t)} />
       </Match>
-      <Match when={props.needsFrames && dash.frames().length === 0}>
+      <Match
+        when={
+          props.needs === 'frames'
+            ? dash.frames().length === 0
+            : props.needs === 'config' && dash.config() === null
+        }
+      >
         <Show
           when={dash.state().status === 'offline'}
           fallback={
             <div class="panel waiting" data-testid="waiting">
-              <h2>Waiting for the first snapshot…</h2>
-              <p>Argus sends one as soon as the connection opens.</p>
+              <Show
+                when={props.needs === 'frames'}
+                fallback={
+                  <>
+                    <h2>Connecting to the bot…</h2>
+                    <p>Reading its configuration.</p>
+                  </>
+                }
+              >
+                <h2>Waiting for the first snapshot…</h2>
+                <p>Argus sends one as soon as the connection opens.</p>
+              </Show>
             </div>
           }
         >
@@ -99,7 +127,8 @@ export function App(props: { dashboard: Dashboard }) {
             </For>
           </nav>
           <div class="controls">
-            <Show when={dash.clusters().length > 1}>
+            {/* Live-data choices: analytics has its own window (days) and is per guild. */}
+            <Show when={route() !== 'analytics' && dash.clusters().length > 1}>
               <label class="control">
                 <span class="sr-only">Cluster</span>
                 <select
@@ -114,16 +143,18 @@ export function App(props: { dashboard: Dashboard }) {
                 </select>
               </label>
             </Show>
-            <label class="control">
-              <span class="sr-only">Window</span>
-              <select
-                data-testid="window-select"
-                value={String(dash.windowMs())}
-                onChange={(e) => dash.setWindowMs(Number(e.currentTarget.value))}
-              >
-                <For each={WINDOWS}>{(w) => <option value={String(w.ms)}>last {w.label}</option>}</For>
-              </select>
-            </label>
+            <Show when={route() !== 'analytics'}>
+              <label class="control">
+                <span class="sr-only">Window</span>
+                <select
+                  data-testid="window-select"
+                  value={String(dash.windowMs())}
+                  onChange={(e) => dash.setWindowMs(Number(e.currentTarget.value))}
+                >
+                  <For each={WINDOWS}>{(w) => <option value={String(w.ms)}>last {w.label}</option>}</For>
+                </select>
+              </label>
+            </Show>
             <Show when={route() !== 'setup'}>
               <ConnectionStatus />
             </Show>
@@ -149,7 +180,7 @@ export function App(props: { dashboard: Dashboard }) {
               <Setup />
             </Match>
             <Match when={true}>
-              <DataGate needsFrames={route() !== 'grafana'}>
+              <DataGate needs={needsOf(route())}>
                 <Switch>
                   <Match when={route() === 'overview'}>
                     <Overview />
@@ -165,6 +196,9 @@ export function App(props: { dashboard: Dashboard }) {
                   </Match>
                   <Match when={route() === 'health'}>
                     <Health />
+                  </Match>
+                  <Match when={route() === 'analytics'}>
+                    <Analytics />
                   </Match>
                   <Match when={route() === 'grafana'}>
                     <Grafana />

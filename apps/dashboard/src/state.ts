@@ -40,6 +40,8 @@ export interface Dashboard {
   /** Starts the transport once (not on the setup page, which fetches nothing). */
   ensureStarted(): void;
   submitToken(token: string): void;
+  /** A GET on the bot's own `/api/*` with the token; a 401 shows the token prompt. */
+  get(path: string): Promise<Response>;
   stop(): void;
 }
 
@@ -151,6 +153,7 @@ export function createDashboard(
       started = true;
       transport.setToken(t);
     },
+    get: (path: string) => transport.get(path),
     stop() {
       transport.stop();
     },

@@ -53,6 +53,15 @@ export function Chart(props: {
   data: ChartData;
   height?: number;
   empty?: string;
+  /** Axis labels: by default `time` and the unit's. */
+  xLabel?: string;
+  yLabel?: string;
+  /** Dates on the x axis in UTC rather than the browser's zone (per-day data). */
+  utc?: boolean;
+  /** Dots on the values (few, sparse points). */
+  points?: boolean;
+  /** What the caption shows per series: the latest value (default) or the sum of all. */
+  summary?: 'latest' | 'total';
 }) {
   const dash = useDashboard();
   let host!: HTMLDivElement;
@@ -68,6 +77,7 @@ export function Chart(props: {
     }
     return null;
   };
+  const total = (s: ChartSeries) => s.values.reduce<number>((a, v) => a + (v ?? 0), 0);
 
   const build = () => {
     plot?.destroy();
@@ -81,13 +91,14 @@ export function Chart(props: {
       width,
       height: props.height ?? 220,
       scales: { x: { time: true }, y: { range: (_u, min, max) => yRange(unit, min, max) } },
+      ...(props.utc ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') } : {}),
       series: [
         { label: 'time' },
         ...props.data.series.map((s, i) => ({
           label: s.label,
           stroke: s.color ?? PALETTE[i % PALETTE.length],
           width: 1.5,
-          points: { show: false },
+          points: { show: props.points === true },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : formatUnit(unit, v)),
         })),
       ],
@@ -96,14 +107,14 @@ export function Chart(props: {
           stroke: fg,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
-          label: 'time',
+          label: props.xLabel ?? 'time',
           labelSize: 18,
         },
         {
           stroke: fg,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
-          label: axisLabel(unit),
+          label: props.yLabel ?? axisLabel(unit),
           labelSize: 18,
           size: 64,
           values: (_u, vals) => vals.map((v) => axisTick(unit, v)),
@@ -160,7 +171,8 @@ export function Chart(props: {
             {(s, i) => (
               <span class="chart-latest-item">
                 <i class="swatch" style={{ background: s.color ?? PALETTE[i() % PALETTE.length] }} />
-                {s.label} {formatUnit(props.unit, latest(s))}
+                {s.label} {formatUnit(props.unit, props.summary === 'total' ? total(s) : latest(s))}
+                {props.summary === 'total' ? ' in total' : ''}
               </span>
             )}
           </For>

@@ -63,6 +63,37 @@ describe('Transport', () => {
     t.stop();
   });
 
+  it('get() sends the token; its 401 prompts, unless the token changed meanwhile', async () => {
+    const server = new FakeServer();
+    const { t } = setup('s3cret', server);
+    t.start();
+    await flush();
+    server.analytics = () => ({ status: 200, body: { rows: [] } });
+    const ok = await t.get('/api/analytics/top-guilds?days=7');
+    expect(ok.status).toBe(200);
+    expect(server.requests.at(-1)).toEqual({
+      url: '/api/analytics/top-guilds?days=7',
+      authorization: 'Bearer s3cret',
+    });
+    expect(t.current.phase).toBe('ready');
+
+    // A 401 for a request sent with the old token, after a new one was entered: no prompt.
+    let answer!: (a: { status: number }) => void;
+    server.analytics = () => new Promise((r) => (answer = r));
+    const late = t.get('/api/analytics/top-guilds?days=7');
+    await flush();
+    t.setToken('n3w');
+    await flush();
+    answer({ status: 401 });
+    expect((await late).status).toBe(401);
+    expect(t.current.phase).toBe('ready');
+
+    server.analytics = () => ({ status: 401 });
+    await t.get('/api/analytics/top-guilds?days=7');
+    expect(t.current).toMatchObject({ phase: 'auth', auth: 'rejected' });
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+  });
+
   it('asks for a token on 401 and opens no stream', async () => {
     const { t, server } = setup();
     server.config = { status: 401 };

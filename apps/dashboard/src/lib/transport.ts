@@ -143,6 +143,18 @@ export class Transport {
     this.start();
   }
 
+  /**
+   * A GET on this bot's own `/api/*` (the analytics routes) with the token, as for the config. A
+   * 401 shows the token prompt, unless the token changed while the request was out. Network
+   * errors reject.
+   */
+  async get(path: string): Promise<Response> {
+    const gen = this.generation;
+    const res = await this.deps.fetch(path, { headers: this.headers(), cache: 'no-store' });
+    if (res.status === 401 && gen === this.generation) this.unauthorized();
+    return res;
+  }
+
   private headers(): Record<string, string> {
     return this.token ? { Authorization: `Bearer ${this.token}` } : {};
   }

@@ -1,5 +1,6 @@
-// A fake server for the transport: scripted answers for /api/config and /api/snapshot, and
-// EventSources the test drives by hand. Timers are the global ones (use vi.useFakeTimers()).
+// A fake server for the transport: scripted answers for /api/config, /api/snapshot and
+// /api/analytics/*, and EventSources the test drives by hand. Timers are the global ones (use
+// vi.useFakeTimers()).
 
 import type { EventSourceLike, TransportDeps } from '../lib/transport';
 import type { WireSnapshot } from '../lib/types';
@@ -32,6 +33,8 @@ export interface Request {
 export class FakeServer {
   config: Answer = { status: 200, body: { namespace: 'discord', intervalSeconds: 5, version: '0.1.0' } };
   snapshot: Answer | (() => Answer) = 'network-error';
+  /** `/api/analytics/*`: the answer for a request (the URL parsed against this page), maybe later. */
+  analytics: (url: URL) => Answer | Promise<Answer> = () => ({ status: 404 });
   requests: Request[] = [];
   sources: FakeEventSource[] = [];
   storage = new Map<string, string>();
@@ -51,9 +54,11 @@ export class FakeServer {
         server.requests.push({ url, authorization: init?.headers?.Authorization });
         const a = url.startsWith('/api/config')
           ? server.config
-          : typeof server.snapshot === 'function'
-            ? server.snapshot()
-            : server.snapshot;
+          : url.startsWith('/api/analytics/')
+            ? await server.analytics(new URL(url, 'http://bot.local'))
+            : typeof server.snapshot === 'function'
+              ? server.snapshot()
+              : server.snapshot;
         if (a === 'network-error') throw new TypeError('Failed to fetch');
         return {
           status: a.status,
