@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExampleBot, type ExampleBot } from '../src/bot';
 
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
-const SECTIONS = ['overview', 'interactions', 'gateway', 'rest', 'health', 'grafana', 'setup'];
+const SECTIONS = ['overview', 'interactions', 'gateway', 'rest', 'health', 'analytics', 'grafana', 'setup'];
 
 let sim: DiscordSim;
 let bot: ExampleBot;
