@@ -14,8 +14,15 @@ let dir: string;
 let bot: Running;
 const logs: string[] = [];
 
+/** A response whose JSON body the test reads loosely (the assertions check its shape). */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions, not the types
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 const api = async (path: string, token: string | null = TOKEN) =>
-  fetch(`${bot.url}${path}`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  fetch(
+    `${bot.url}${path}`,
+    token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  ) as Promise<JsonResponse>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'argus-history-'));
@@ -118,7 +125,7 @@ describe('per-guild analytics without a dashboard token', () => {
     try {
       const res = await fetch(`${open.url}/api/analytics/top-guilds`);
       expect(res.status).toBe(403);
-      expect((await res.json()).error).toBe('analytics_requires_token');
+      expect(((await res.json()) as { error: string }).error).toBe('analytics_requires_token');
       expect(warnings.some((w) => /answers 403 until a dashboard token is set/.test(w))).toBe(true);
     } finally {
       await open.stop();

@@ -16,6 +16,10 @@ import { createApp } from './app';
 import { dashboardOptions } from './dashboard';
 import type { AnalyticsOptions } from './types';
 
+/** A response whose JSON body the test reads loosely (the assertions check its shape). */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions, not the types
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 const TOKEN = 'analytics-Token-7';
 const GUILD = '123456789012345678';
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
@@ -83,7 +87,10 @@ function setup(options: Partial<AnalyticsOptions> = {}, dashboard = true) {
     },
   });
   const get = (path: string, token: string | null = TOKEN) =>
-    app.request(path, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+    app.request(
+      path,
+      token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+    ) as Promise<JsonResponse>;
   return { app, get, calls, failures, logger };
 }
 
@@ -238,7 +245,8 @@ describe('/api/analytics/*', () => {
       guard,
       analytics: { source, token: TOKEN, now: () => NOW, timeoutMs: 50, maxConcurrent: 2 },
     });
-    const get = (path: string) => app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const get = (path: string) =>
+      app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } }) as Promise<JsonResponse>;
 
     const down = await get(`/api/analytics/avg-duration?guild_id=${GUILD}`);
     expect(down.status).toBe(503);
@@ -262,7 +270,7 @@ describe('/api/analytics/*', () => {
       analytics: { source, token: TOKEN, now: () => NOW, timeoutMs: 5_000, maxConcurrent: 2 },
     });
     const getSlow = (path: string) =>
-      appSlow.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+      appSlow.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } }) as Promise<JsonResponse>;
     const first = getSlow(`/api/analytics/top-commands?guild_id=${GUILD}`);
     const second = getSlow(`/api/analytics/top-commands?guild_id=${GUILD}`);
     await new Promise((r) => setTimeout(r, 10));
@@ -309,7 +317,8 @@ describe('/api/analytics/*', () => {
         },
       },
     });
-    const get = (path: string) => app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const get = (path: string) =>
+      app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } }) as Promise<JsonResponse>;
     const res = await get('/api/analytics/top-guilds');
     expect(res.status).toBe(200);
     expect((await res.json()).rows[0].name).toBeNull();

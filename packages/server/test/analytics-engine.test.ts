@@ -18,6 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { captureLogger } from './helpers';
 
+/** A response whose JSON body the test reads loosely (the assertions check its shape). */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions, not the types
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 const TOKEN = 'engine-token-1';
 const GUILD = '312345678901234567';
 const QUIET = '412345678901234567';
@@ -102,7 +106,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const get = (path: string) => app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } });
+const get = (path: string) =>
+  app.request(path, { headers: { Authorization: `Bearer ${TOKEN}` } }) as Promise<JsonResponse>;
 
 describe('analytics routes on embedded ClickHouse', () => {
   it('answers with the known figures', async () => {
