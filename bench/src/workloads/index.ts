@@ -2,7 +2,9 @@
 // exporting a `Workload` (see ../harness.ts and the README), then list it here.
 //
 // Order matters a little: workloads that start process-wide monitors (prom-client's default
-// process metrics start an event-loop-delay histogram and a GC observer) come last.
+// process metrics start an event-loop-delay histogram and a GC observer) come late, and the sink
+// workloads that load chdb (ClickHouse in-process, with its own thread pools) or start a
+// clickhouse-server come after everything else, so neither can disturb the other measurements.
 import type { Workload } from '../harness';
 import { bundleSize } from './bundle-size';
 import { counterInc } from './counter';
@@ -14,6 +16,9 @@ import { memoryCatalogue } from './memory-catalogue';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
 import { scrapeUnderLoad } from './scrape-under-load';
+import { sinkEnqueue } from './sink-enqueue';
+import { sinkMemory } from './sink-memory';
+import { sinkThroughput } from './sink-throughput';
 import { snapshot } from './snapshot';
 import { sseViewers } from './sse-viewers';
 import { startup } from './startup';
@@ -25,6 +30,7 @@ export const workloads: readonly Workload[] = [
   gatewayHook,
   interactionLifecycle,
   memoryCatalogue,
+  sinkMemory,
   startup,
   startupCold,
   e2eGateway,
@@ -34,4 +40,6 @@ export const workloads: readonly Workload[] = [
   render10k,
   renderCatalogue,
   snapshot,
+  sinkEnqueue,
+  sinkThroughput,
 ];
