@@ -24,6 +24,13 @@ export interface EmbeddedEngineOptions {
   load?: () => Promise<ChdbModuleLike>;
 }
 
+/** Rows serialised between two turns of the event loop. */
+const SERIALIZE_SLICE = 1_000;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The message when the optional peer is not installed. */
 export const CHDB_MISSING =
   'The embedded ClickHouse engine needs the optional package "chdb" (npm install chdb / pnpm add chdb); ' +
@@ -73,8 +80,13 @@ export class EmbeddedEngine implements ClickHouseEngine {
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
+    // Serialised in slices with a turn of the event loop between them, so a large batch never
+    // holds the bot's loop for long.
     let payload = '';
-    for (const row of rows) payload += `${JSON.stringify(row)}\n`;
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0 && i % SERIALIZE_SLICE === 0) await yieldToLoop();
+      payload += `${JSON.stringify(rows[i])}\n`;
+    }
     // Raw passthrough: the engine parses the JSONEachRow bytes itself; no SQL is built from values.
     await this.session.insert({ table, values: Buffer.from(payload), format: 'JSONEachRow' });
   }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   type ClickHouseClient,
   type ClickHouseClientConfigOptions,
@@ -37,7 +38,9 @@ export class HttpEngine implements ClickHouseEngine {
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.client.insert({ table, values: [...rows], format: 'JSONEachRow' });
+    // A stream is serialised row by row as the socket takes it, so a large batch never holds the
+    // bot's event loop for the whole JSON encoding.
+    await this.client.insert({ table, values: Readable.from(rows), format: 'JSONEachRow' });
   }
 
   async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {

@@ -17,9 +17,23 @@ export interface EventRow {
   response_ms: number | null;
 }
 
+// Events come in bursts within the same second: format the second once and add the milliseconds.
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
 /** `2026-01-02 03:04:05.678` in UTC: the DateTime64(3) text form every ClickHouse parses by default. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+  // A broken clock value must not fail (and so stall) the whole batch it is in.
+  const whole = Number.isFinite(ms) ? Math.floor(ms) : Date.now();
+  const second = Math.floor(whole / 1000);
+  if (second !== cachedSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    if (iso.length !== 24) return new Date(whole).toISOString().slice(0, 23).replace('T', ' ');
+    cachedSecond = second;
+    cachedPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
+  }
+  const millis = whole - second * 1000;
+  return cachedPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`);
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {

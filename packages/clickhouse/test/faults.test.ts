@@ -1,6 +1,6 @@
 // A FAKE engine stands in for ClickHouse in this file, because the faults (a server that throws,
-// hangs, recovers or is too old) must be injected at exact moments. The real-server fault tests
-// against Debian's clickhouse-server are still to come; chdb.test.ts covers the real engine.
+// hangs, recovers or is too old) must be injected at exact moments. server.test.ts runs the same
+// faults against Debian's real clickhouse-server; chdb.test.ts covers the modern engine.
 import type { ArgusEvent } from '@argus/core';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -11,6 +11,7 @@ import {
   checkVersion,
   createEngine,
   EmbeddedEngine,
+  formatTime,
   HttpEngine,
   validateTableName,
 } from '../src/index';
@@ -189,5 +190,24 @@ describe('setup', () => {
     }
     expect(CHDB_MISSING).toMatch(/"chdb"/);
     expect(EmbeddedEngine).toBeTypeOf('function');
+  });
+});
+
+describe('formatTime', () => {
+  it('matches the ISO form for any millisecond, across second and year boundaries', () => {
+    const naive = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+    const samples = [
+      NOW,
+      NOW + 1,
+      NOW + 999,
+      NOW + 1000,
+      Date.parse('2026-12-31T23:59:59.999Z'),
+      1_420_070_400_000,
+    ];
+    for (let i = 0; i < 2_000; i++) samples.push(NOW + Math.floor(Math.random() * 5_000_000) - 2_500_000);
+    for (const ms of samples) expect(formatTime(ms)).toBe(naive(ms));
+    expect(formatTime(NOW + 5.7)).toBe(naive(NOW + 5));
+    // A broken clock value becomes "now" instead of failing the batch it is in.
+    expect(formatTime(Number.NaN)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
   });
 });

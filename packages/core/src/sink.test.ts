@@ -45,6 +45,36 @@ describe('BatchingSink', () => {
     expect(sink.stats()).toMatchObject({ produced: 7, written: 6, queued: 1, dropped: 0 });
   });
 
+  it('drains a backlog in bigger writes, up to maxBatchSize, once the destination answers', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let first = true;
+    const sink = make({
+      batchSize: 10,
+      maxBatchSize: 25,
+      write: async (b) => {
+        if (first) {
+          first = false;
+          await gate; // a slow destination: the queue backs up meanwhile
+        }
+        batches.push(b);
+      },
+    });
+    for (let i = 0; i < 70; i++) sink.record(i);
+    await waitFor(() => sink.stats().queued === 70);
+    release();
+    await waitFor(() => sink.stats().written === 70);
+    // All 70 were queued before the first write started: 25 at a time, never one batchSize.
+    expect(batches.map((b) => b.length)).toEqual([25, 25, 20]);
+    expect(batches.flat()).toEqual(Array.from({ length: 70 }, (_, i) => i));
+    expect(() => new BatchingSink<number>({ write: async () => {}, batchSize: 10, maxBatchSize: 5 })).toThrow(
+      /maxBatchSize \(5\) must be at least batchSize \(10\)/,
+    );
+  });
+
   it('flushes by interval', async () => {
     const batches: number[][] = [];
     const sink = make({ batchSize: 100, flushIntervalMs: 20, write: async (b) => void batches.push(b) });

@@ -31,6 +31,11 @@ export interface BatchingSinkOptions<E> {
   capacity?: number;
   /** Flush as soon as this many events are queued. Default 500. */
   batchSize?: number;
+  /**
+   * When more than `batchSize` events wait (a burst, or a destination that was slow or down), one
+   * write takes up to this many, so a slow destination still keeps up. Default `batchSize`.
+   */
+  maxBatchSize?: number;
   /** Flush whatever is queued at least this often. Default 1,000 ms. */
   flushIntervalMs?: number;
   /** First retry delay after a failed write; doubles per failure up to `maxBackoffMs`. Default 500 ms. */
@@ -67,6 +72,7 @@ export class BatchingSink<E> implements EventSink<E> {
   private readonly write: (batch: E[]) => Promise<void>;
   private readonly capacity: number;
   private readonly batchSize: number;
+  private readonly maxBatchSize: number;
   private readonly flushIntervalMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -96,6 +102,11 @@ export class BatchingSink<E> implements EventSink<E> {
     this.write = options.write;
     this.capacity = positiveInt('capacity', options.capacity ?? 10_000);
     this.batchSize = positiveInt('batchSize', options.batchSize ?? 500);
+    this.maxBatchSize = positiveInt('maxBatchSize', options.maxBatchSize ?? this.batchSize);
+    if (this.maxBatchSize < this.batchSize)
+      throw new RangeError(
+        `BatchingSink maxBatchSize (${this.maxBatchSize}) must be at least batchSize (${this.batchSize})`,
+      );
     this.flushIntervalMs = positiveInt('flushIntervalMs', options.flushIntervalMs ?? 1_000);
     this.backoffMs = positiveInt('backoffMs', options.backoffMs ?? 500);
     this.maxBackoffMs = positiveInt('maxBackoffMs', options.maxBackoffMs ?? 30_000);
@@ -183,7 +194,7 @@ export class BatchingSink<E> implements EventSink<E> {
     const now = Date.now();
     if (now < this.nextAttemptAt && !(force && this.closed)) return;
     if (this.circuitOpenUntil > now && !this.closed) return;
-    const count = Math.min(this.batchSize, this.length);
+    const count = Math.min(this.maxBatchSize, this.length);
     const batch: E[] = new Array(count);
     for (let i = 0; i < count; i++) batch[i] = this.ring[(this.head + i) % this.capacity]!;
     this.lastFlushAt = now;

@@ -35,6 +35,9 @@ export type HistoryRetry = Pick<
   'backoffMs' | 'maxBackoffMs' | 'circuitThreshold' | 'circuitCooldownMs'
 >;
 
+/** How many batches one insert may carry when the queue is backed up. */
+const BACKLOG_BATCHES = 10;
+
 export interface HistoryHooks {
   health: HealthState;
   guard: FailOpenGuard;
@@ -138,6 +141,8 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
     ...hooks.retry,
     capacity: config.historyQueueCapacity,
     batchSize: config.historyBatchSize,
+    // A backlog (a burst, or ClickHouse back after an outage) drains up to ten batches per insert.
+    maxBatchSize: Math.min(config.historyQueueCapacity, config.historyBatchSize * BACKLOG_BATCHES),
     flushIntervalMs: config.historyFlushInterval * 1000,
     write: async (batch) => (await open()).write(batch),
     onDrop: hooks.onDrop,
