@@ -17,7 +17,12 @@
 // Each event carries a unique sequence number in `duration_ms`, so "every event exactly once" is
 // `count() = uniqExact(duration_ms) = produced`.
 import type { ArgusEvent } from '@argus/core';
-import { type ClickHouseServer, startClickHouse } from '@argus/test-services';
+import {
+  type ClickHouseServer,
+  EVENTS_COLUMNS_1816,
+  eventsTableSql1816,
+  startClickHouse,
+} from '@argus/test-services';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type ClickHouseEngine,
@@ -50,27 +55,13 @@ afterAll(async () => {
   await ch?.stop();
 });
 
-/** 18.16-compatible types for the production columns (LowCardinality is enabled in the profile). */
-const TYPES: Record<(typeof COLUMNS)[number], string> = {
-  time: 'DateTime',
-  cluster: 'LowCardinality(String)',
-  shard: 'UInt16',
-  guild_id: 'String',
-  event: 'LowCardinality(String)',
-  type: 'LowCardinality(String)',
-  command: 'LowCardinality(String)',
-  status: 'LowCardinality(String)',
-  error_type: 'LowCardinality(String)',
-  duration_ms: 'Nullable(Float64)',
-  response_ms: 'Nullable(Float64)',
-};
-
 async function createTable(table: string): Promise<void> {
-  const columns = COLUMNS.map((c) => `${c} ${TYPES[c]}`).join(', ');
-  await ch.query(
-    `CREATE TABLE ${table} (${columns}) ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (guild_id, time)`,
-  );
+  await ch.query(eventsTableSql1816(table));
 }
+
+it('the 18.16 table has exactly the production columns, in order', () => {
+  expect(Object.keys(EVENTS_COLUMNS_1816)).toEqual([...COLUMNS]);
+});
 
 /** count(), distinct sequence numbers, and the largest one, read over plain HTTP. */
 async function tally(table: string): Promise<{ rows: number; distinct: number; max: number }> {

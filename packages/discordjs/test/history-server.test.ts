@@ -4,7 +4,7 @@
 // 18.16-compatible table itself (clickhouseCreateTable: false) and proves the transport and the
 // fault handling; schema and queries are proven on the modern engine in history.test.ts.
 
-import { type ClickHouseServer, startClickHouse } from '@argus/test-services';
+import { type ClickHouseServer, eventsTableSql1816, startClickHouse } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Exposition, type Running, startBot, until } from './harness';
 
@@ -48,12 +48,7 @@ async function historyWhen(check: (h: ReturnType<typeof history>) => boolean, wh
 
 beforeAll(async () => {
   ch = await startClickHouse();
-  await ch.query(`CREATE TABLE argus_events (
-    time DateTime, cluster LowCardinality(String), shard UInt16, guild_id String,
-    event LowCardinality(String), type LowCardinality(String), command LowCardinality(String),
-    status LowCardinality(String), error_type LowCardinality(String),
-    duration_ms Nullable(Float64), response_ms Nullable(Float64)
-  ) ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (guild_id, time)`);
+  await ch.query(eventsTableSql1816('argus_events'));
   const line = (level: string) => (message: string) => logs.push(`${level} ${message}`);
   bot = await startBot(
     { guildCount: 2 },

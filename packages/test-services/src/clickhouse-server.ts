@@ -296,3 +296,30 @@ export async function startClickHouse(options: StartClickHouseOptions = {}): Pro
     },
   };
 }
+
+/**
+ * Argus' events table in the dialect of clickhouse-server 18.16: the production columns and sort
+ * key, with `DateTime` for `DateTime64(3)` and no TTL (18.16 has neither; LowCardinality is on in
+ * the test server's profile). Sinks writing to it run with `createTable: false`.
+ */
+export const EVENTS_COLUMNS_1816: Readonly<Record<string, string>> = Object.freeze({
+  time: 'DateTime',
+  cluster: 'LowCardinality(String)',
+  shard: 'UInt16',
+  guild_id: 'String',
+  event: 'LowCardinality(String)',
+  type: 'LowCardinality(String)',
+  command: 'LowCardinality(String)',
+  status: 'LowCardinality(String)',
+  error_type: 'LowCardinality(String)',
+  duration_ms: 'Nullable(Float64)',
+  response_ms: 'Nullable(Float64)',
+});
+
+/** `CREATE TABLE IF NOT EXISTS <table> (...)` for {@link EVENTS_COLUMNS_1816}. */
+export function eventsTableSql1816(table: string): string {
+  const columns = Object.entries(EVENTS_COLUMNS_1816)
+    .map(([name, type]) => `${name} ${type}`)
+    .join(', ');
+  return `CREATE TABLE IF NOT EXISTS ${table} (${columns}) ENGINE = MergeTree PARTITION BY toYYYYMM(time) ORDER BY (guild_id, time)`;
+}

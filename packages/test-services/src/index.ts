@@ -7,6 +7,12 @@ export {
   requireBinary,
 } from './binaries';
 export { launchChromium } from './browser';
-export { type ClickHouseServer, type StartClickHouseOptions, startClickHouse } from './clickhouse-server';
+export {
+  type ClickHouseServer,
+  EVENTS_COLUMNS_1816,
+  eventsTableSql1816,
+  type StartClickHouseOptions,
+  startClickHouse,
+} from './clickhouse-server';
 export { freePort, type PrometheusServer, type ScrapeTarget, startPrometheus } from './prometheus-server';
 export { checkMetrics, type PromtoolResult, promtool } from './promtool';
