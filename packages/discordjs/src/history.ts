@@ -65,7 +65,14 @@ export function isEmbeddedDsn(dsn: string): boolean {
 
 /** The DSN as a log line may show it. */
 export function describeDsn(dsn: string): string {
-  return isEmbeddedDsn(dsn) ? `embedded ClickHouse (${dsn.trim()})` : dsn.replace(/\/\/[^@/?#]*@/, '//***@');
+  if (isEmbeddedDsn(dsn)) return `embedded ClickHouse (${dsn.trim()})`;
+  // Origin and path only: credentials may sit in the user info or in the query string.
+  try {
+    const url = new URL(dsn.trim());
+    return `ClickHouse at ${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  } catch {
+    return 'ClickHouse (unparsable URL)';
+  }
 }
 
 /** Whether chdb can be loaded from where @argus/clickhouse is installed (it is that package's peer). */
