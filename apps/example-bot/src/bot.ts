@@ -170,7 +170,10 @@ export function createExampleBot(
 
   // One line per handler opts it into command metrics (duration, outcome, error type).
   const onSlash = metrics.wrapCommand(slashCommand);
-  const onPrefix = metrics.wrapCommand(prefixCommand);
+  // Prefix commands are named where they are wrapped: what users type never becomes a label.
+  const onPrefix = new Map(
+    PREFIX_COMMANDS.map((name) => [name, metrics.wrapCommand(prefixCommand, { name })]),
+  );
 
   client.on(Events.InteractionCreate, async (interaction) => {
     try {
@@ -192,7 +195,9 @@ export function createExampleBot(
     const [name = '', ...args] = message.content.slice(1).trim().split(/\s+/);
     const mode = asMode(args.find((a) => a.startsWith('--mode='))?.slice('--mode='.length));
     const command = name.toLowerCase();
-    if (PREFIX_COMMANDS.includes(command)) await onPrefix(message, command, mode).catch(() => {});
+    await onPrefix
+      .get(command)?.(message, command, mode)
+      .catch(() => {});
   });
 
   const bot: ExampleBot = {

@@ -51,7 +51,6 @@ describe('catalogue', () => {
         "counter   argus_timers_evicted_total{cluster}",
         "counter   argus_history_events_dropped_total{reason,cluster}",
         "counter   argus_history_events_written_total{cluster}",
-        "gauge     argus_history_queue_events{cluster}",
       ]
     `);
   });

@@ -3,7 +3,7 @@ import { type MetricNames, metricNames } from './names';
 
 export { type MetricNames, metricNames } from './names';
 
-import type { MetricRegistry } from './registry';
+import type { Counter, Histogram, MetricRegistry } from './registry';
 
 /** Command and handler durations (argus-dpy's buckets, so boards and rules carry over). */
 export const DURATION_BUCKETS: readonly number[] = Object.freeze([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
@@ -37,8 +37,6 @@ export interface CatalogueSources {
   voiceConnections?(): number;
   appCommandsRegistered?(): number;
   eventLoopLagSeconds?(): number;
-  /** Per-guild events waiting in the analytics sink's queue. */
-  historyQueued?(): number;
 }
 
 export interface CatalogueOptions {
@@ -49,8 +47,52 @@ export interface CatalogueOptions {
   startedAt?: number;
 }
 
-/** Defines the whole Argus catalogue on a registry and returns the names it used. */
-export function defineCatalogue(registry: MetricRegistry, options: CatalogueOptions): MetricNames {
+/**
+ * The analytics queue depth, part of the catalogue but defined only when per-guild analytics is
+ * on, once the queue exists (a bot without analytics shows no empty family).
+ */
+export function defineHistoryQueueGauge(
+  registry: MetricRegistry,
+  namespace: string,
+  read: () => number,
+): void {
+  registry.define({
+    kind: 'gauge',
+    name: metricNames(namespace).historyQueued,
+    help: 'Per-guild analytics events waiting to be written (produced = written + dropped + queued).',
+    collect: (emit) => emit(read()),
+  });
+}
+
+/**
+ * Typed handles on the catalogue's counters and histograms: whoever records gets these, and
+ * never looks a metric up by its name.
+ */
+export interface Catalogue {
+  readonly names: MetricNames;
+  readonly interactions: Counter;
+  readonly interactionsUnanswered: Counter;
+  readonly interactionResponse: Histogram;
+  readonly appCommands: Counter;
+  readonly appCommandDuration: Histogram;
+  readonly commands: Counter;
+  readonly commandDuration: Histogram;
+  readonly commandErrors: Counter;
+  readonly gatewayEvents: Counter;
+  readonly shardDisconnects: Counter;
+  readonly shardReconnects: Counter;
+  readonly logRecords: Counter;
+  readonly rateLimits: Counter;
+  readonly restResponses: Counter;
+  readonly restInvalidRequests: Counter;
+  readonly restDuration: Histogram;
+  readonly timersEvicted: Counter;
+  readonly eventsDropped: Counter;
+  readonly eventsWritten: Counter;
+}
+
+/** Defines the whole Argus catalogue on a registry and returns typed handles on it. */
+export function defineCatalogue(registry: MetricRegistry, options: CatalogueOptions): Catalogue {
   const n = metricNames(options.namespace);
   const { sources, health } = options;
   const startedAt = options.startedAt ?? performance.now();
@@ -190,10 +232,29 @@ export function defineCatalogue(registry: MetricRegistry, options: CatalogueOpti
     ['reason'],
   );
   counter(n.eventsWritten, 'Per-guild analytics events stored in ClickHouse.', []);
-  scalar(
-    n.historyQueued,
-    'Per-guild analytics events waiting to be written (produced = written + dropped + queued).',
-    sources.historyQueued,
-  );
-  return n;
+
+  const c = (name: string) => registry.counter(name);
+  const h = (name: string) => registry.histogram(name);
+  return Object.freeze({
+    names: n,
+    interactions: c(n.interactions),
+    interactionsUnanswered: c(n.interactionsUnanswered),
+    interactionResponse: h(n.interactionResponse),
+    appCommands: c(n.appCommands),
+    appCommandDuration: h(n.appCommandDuration),
+    commands: c(n.commands),
+    commandDuration: h(n.commandDuration),
+    commandErrors: c(n.commandErrors),
+    gatewayEvents: c(n.gatewayEvents),
+    shardDisconnects: c(n.shardDisconnects),
+    shardReconnects: c(n.shardReconnects),
+    logRecords: c(n.logRecords),
+    rateLimits: c(n.rateLimits),
+    restResponses: c(n.restResponses),
+    restInvalidRequests: c(n.restInvalidRequests),
+    restDuration: h(n.restDuration),
+    timersEvicted: c(n.timersEvicted),
+    eventsDropped: c(n.eventsDropped),
+    eventsWritten: c(n.eventsWritten),
+  });
 }

@@ -22,10 +22,12 @@ export {
   type WindowInput,
 } from './analytics';
 export {
+  type Catalogue,
   type CatalogueOptions,
   type CatalogueSources,
   DURATION_BUCKETS,
   defineCatalogue,
+  defineHistoryQueueGauge,
   type MetricNames,
   metricNames,
   RESPONSE_BUCKETS,
@@ -47,15 +49,22 @@ export { MetricDefinitionError, UnknownMetricError } from './errors';
 export type { ArgusEvent } from './events';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
-export {
-  DiscordInstrumentation,
-  type InstrumentationOptions,
-  instrumentDiscordClient,
-  type WrapCommandOptions,
-} from './instrumentation/discord-client';
-export { INTERACTION_TYPES, RESPONSE_DEADLINE_MS } from './instrumentation/interactions';
 export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
+export {
+  type CommandKind,
+  type CommandRecord,
+  INTERACTION_TYPES,
+  type InteractionRecord,
+  Lifecycle,
+  type LifecycleSubscriber,
+  type RateLimitInfo,
+  RESPONSE_DEADLINE_MS,
+  type RestRequestRecord,
+  type ShardLifecycleState,
+} from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { MetricsRecorder } from './recorders/metrics-recorder';
+export { PerGuildRecorder } from './recorders/per-guild-recorder';
 export {
   Counter,
   CounterHandle,

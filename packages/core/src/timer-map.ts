@@ -8,7 +8,7 @@ export class BoundedTimerMap<K = string, V = number> {
 
   constructor(
     readonly cap: number,
-    private readonly onEvict: () => void = () => {},
+    private readonly onEvict: (key: K, value: V) => void = () => {},
   ) {
     if (!Number.isInteger(cap) || cap < 1)
       throw new RangeError(`timer cap must be a positive integer, got ${cap}`);
@@ -21,9 +21,11 @@ export class BoundedTimerMap<K = string, V = number> {
   start(key: K, value: V): void {
     if (this.map.size >= this.cap && !this.map.has(key)) {
       // Map iteration order is insertion order, so the first key is the oldest.
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-      this.onEvict();
+      const oldest = this.map.entries().next().value;
+      if (oldest) {
+        this.map.delete(oldest[0]);
+        this.onEvict(oldest[0], oldest[1]);
+      }
     }
     this.map.set(key, value);
   }

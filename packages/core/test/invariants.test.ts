@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineCatalogue } from '../src/catalogue';
+import { defineCatalogue, defineHistoryQueueGauge } from '../src/catalogue';
 import { HealthState } from '../src/health';
 import { MetricRegistry } from '../src/registry';
 import {
@@ -43,9 +43,9 @@ function fullCatalogue(state: { n: number }) {
       voiceConnections: () => state.n,
       appCommandsRegistered: () => state.n,
       eventLoopLagSeconds: () => state.n / 100,
-      historyQueued: () => state.n,
     },
   });
+  defineHistoryQueueGauge(registry, 'discord', () => state.n);
   return { registry, health };
 }
 
@@ -105,11 +105,8 @@ describe('invariant 4: gauges are read at scrape time', () => {
   });
 
   it('no discord.js gauge source walks a cache at scrape time', () => {
-    const source = readFileSync(
-      join(repoRoot, 'packages/core/src/instrumentation/discord-client.ts'),
-      'utf8',
-    );
-    const readers = methodSource(source, 'clientSources');
+    const source = readFileSync(join(repoRoot, 'packages/core/src/instrumentation/client-gauges.ts'), 'utf8');
+    const readers = methodSource(source, 'constructor');
     expect(readers).toContain('client.guilds.cache.size');
     expect(findCacheIteration(readers)).toEqual([]);
   });

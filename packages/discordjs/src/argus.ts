@@ -1,21 +1,31 @@
 import {
   type ArgusConfig,
   type ArgusOptions,
+  type Catalogue,
   createLogger,
   createTelemetry,
-  type DiscordInstrumentation,
+  defineCatalogue,
+  defineHistoryQueueGauge,
   type Env,
   FailOpenGuard,
   HealthState,
-  instrumentDiscordClient,
+  type LifecycleSubscriber,
   type Logger,
   type MetricNames,
   MetricRegistry,
+  MetricsRecorder,
+  PerGuildRecorder,
   resolveConfig,
   type Telemetry,
   version,
-  type WrapCommandOptions,
 } from '@argus/core';
+import {
+  ClientGauges,
+  claimClient,
+  type DiscordInstrumentation,
+  instrumentDiscordClient,
+  type WrapCommandOptions,
+} from '@argus/core/discordjs';
 import { PrometheusAdapter } from '@argus/prometheus';
 import {
   createApp,
@@ -45,6 +55,13 @@ export interface ArgusInit extends ArgusOptions {
    * again every 30 s.
    */
   historyRetry?: HistoryRetry;
+  /**
+   * More listeners on the lifecycle seam (interaction received / responded / deadline missed /
+   * finished, commands, REST requests, shard states), beside Argus' own metrics and analytics
+   * recorders. Each is called synchronously and fail-open: a throw is counted under
+   * `lifecycle:<name>` and never reaches the bot.
+   */
+  subscribers?: readonly LifecycleSubscriber[];
 }
 
 export interface Argus extends Telemetry {
@@ -57,11 +74,20 @@ export interface Argus extends Telemetry {
   readonly server: Promise<ServerHandle | undefined>;
   /**
    * Wraps a command handler so its duration, outcome and error type are recorded. Works for
-   * slash commands (first argument an interaction) and prefix commands (a message).
+   * slash commands (first argument an interaction) and prefix commands (a message). A prefix
+   * command needs `{ name }`: what users type never becomes a label.
    */
-  wrapCommand<A extends [Interaction | Message, ...unknown[]], R>(
+  wrapCommand<A extends [Message, ...unknown[]], R>(
+    handler: (...args: A) => R,
+    options: WrapCommandOptions & { name: string },
+  ): (...args: A) => R;
+  wrapCommand<A extends [Interaction, ...unknown[]], R>(
     handler: (...args: A) => R,
     options?: WrapCommandOptions,
+  ): (...args: A) => R;
+  wrapCommand<A extends [Interaction | Message, ...unknown[]], R>(
+    handler: (...args: A) => R,
+    options: WrapCommandOptions & { name: string },
   ): (...args: A) => R;
   /** Stops the server, removes every listener and releases timers. Safe to call twice. */
   close(): Promise<void>;
@@ -74,7 +100,7 @@ export interface Argus extends Telemetry {
  * after that ever throws into the bot.
  */
 export function argus(client: Client, init: ArgusInit = {}): Argus {
-  const { logger: givenLogger, env, historyRetry, ...options } = init;
+  const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
   const config = resolveConfig(options, env);
   for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
     const wanted = option === 'otlpEndpoint' ? config.otlpEndpoint !== undefined : config[option] === true;
@@ -83,6 +109,8 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     throw new UnsupportedOptionError(option, envVar);
   }
   if (config.enablePerGuild) checkHistoryPackages(config);
+
+  const release = claimClient(client);
 
   const logger = givenLogger ?? createLogger(config.logFormat);
   const guard = new FailOpenGuard({ logger });
@@ -96,19 +124,36 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const prometheus = new PrometheusAdapter({ processMetrics: config.processMetrics, guard });
   registry.attach(prometheus);
 
-  // Counters the sink reports into; bound once the catalogue exists (nothing is dropped before).
-  let countDropped: (reason: string, count: number) => void = () => {};
-  let countWritten: (count: number) => void = () => {};
+  // The catalogue first: every recorder below gets its typed handles.
+  const gauges = new ClientGauges(client, guard);
+  const voice = voiceConnections(guard);
+  const catalogue: Catalogue = defineCatalogue(registry, {
+    namespace: config.namespace,
+    health,
+    sources: { ...gauges.sources, ...(voice ? { voiceConnections: voice } : {}) },
+  });
+  registry.setInfo(catalogue.names.botInfo, {
+    discordjs_version: discordjsVersion,
+    argus_version: version,
+    node_version: process.versions.node,
+  });
+
+  const subscribers: LifecycleSubscriber[] = [new MetricsRecorder(catalogue)];
   let history: History | undefined;
   if (config.enablePerGuild) {
-    history = createHistory(config, {
+    const dropped = catalogue.eventsDropped;
+    const written = catalogue.eventsWritten.labels();
+    const opened = createHistory(config, {
       health,
       guard,
       logger,
-      onDrop: (reason, count) => countDropped(reason, count),
-      onWritten: (count) => countWritten(count),
+      onDrop: (reason, count) => dropped.labels(reason).inc(count),
+      onWritten: (count) => written.inc(count),
       ...(historyRetry ? { retry: historyRetry } : {}),
     });
+    history = opened;
+    defineHistoryQueueGauge(registry, config.namespace, () => opened.stats().queued);
+    subscribers.push(new PerGuildRecorder(opened.sink, config.clusterId));
     if (config.dashboardAuthToken === undefined)
       logger.warn(
         'per-guild analytics is recording, but /api/analytics/* answers 403 until a dashboard token is set (ARGUS_DASHBOARD_AUTH_TOKEN)',
@@ -117,27 +162,14 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
   }
 
-  const voice = voiceConnections(guard);
-  const historySink = history;
+  if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
-    registry,
-    namespace: config.namespace,
-    health,
-    clusterId: config.clusterId,
+    subscribers,
+    guard,
+    catalogue,
+    labelValueCap: registry.labelValueCap,
     timerCap: config.timerCap,
-    discordjsVersion,
-    ...(historySink ? { enablePerGuild: true, sink: historySink.sink } : {}),
-    sources: {
-      ...(voice ? { voiceConnections: voice } : {}),
-      ...(historySink ? { historyQueued: () => historySink.stats().queued } : {}),
-    },
   });
-  if (history) {
-    const dropped = registry.counter(instrumentation.names.eventsDropped);
-    const written = registry.counter(instrumentation.names.eventsWritten).labels();
-    countDropped = (reason, count) => dropped.labels(reason).inc(count);
-    countWritten = (count) => written.inc(count);
-  }
 
   const app = createApp({
     config,
@@ -199,15 +231,20 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     registry,
     prometheus,
     health,
-    names: instrumentation.names,
+    names: catalogue.names,
     server,
     ...telemetry,
-    wrapCommand: (handler, wrapOptions) => instrumentation.wrapCommand(handler, wrapOptions),
+    wrapCommand: <A extends [Interaction | Message, ...unknown[]], R>(
+      handler: (...args: A) => R,
+      wrapOptions?: WrapCommandOptions,
+    ) => instrumentation.wrapCommand(handler, wrapOptions),
     async close() {
       if (closed) return;
       closed = true;
       client.off('clientReady', onReady);
       instrumentation.close();
+      gauges.close();
+      release();
       serverStarted(undefined);
       const handle = await server;
       await handle?.close();

@@ -3,10 +3,16 @@ export {
   ArgusConfigError,
   type ArgusEvent,
   type ArgusOptions,
+  type CommandRecord,
+  type InteractionRecord,
+  type LifecycleSubscriber,
   type Logger,
   type MetricNames,
-  type WrapCommandOptions,
+  type RateLimitInfo,
+  type RestRequestRecord,
+  type ShardLifecycleState,
 } from '@argus/core';
+export type { WrapCommandOptions } from '@argus/core/discordjs';
 export { type Argus, type ArgusInit, argus } from './argus';
 export type { HistoryRetry } from './history';
 export { MissingPackageError, UnsupportedOptionError } from './optional';

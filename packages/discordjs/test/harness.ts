@@ -80,9 +80,12 @@ export function installBot(client: Client, metrics: Argus): void {
     if (interaction.isChatInputCommand()) slash(interaction).catch(() => {});
     else if (interaction.isButton()) interaction.reply('clicked').catch(() => {});
   });
-  const prefix = metrics.wrapCommand(async (message: Message) => {
-    await message.reply('pong');
-  });
+  const prefix = metrics.wrapCommand(
+    async (message: Message) => {
+      await message.reply('pong');
+    },
+    { name: 'ping' },
+  );
   client.on(Events.MessageCreate, (message) => {
     if (message.content.startsWith('!ping')) prefix(message).catch(() => {});
   });

@@ -30,7 +30,7 @@ export function realisticRegistry(options: RealisticOptions = {}): Realistic {
     latencySeconds: 0.04 + id / 1000,
     up: id !== 1,
   }));
-  const names = defineCatalogue(registry, {
+  const { names } = defineCatalogue(registry, {
     namespace: 'discord',
     health,
     sources: {

@@ -1,162 +1,144 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
-import type { Client, Guild, Interaction, Message } from 'discord.js';
-import { type CatalogueSources, defineCatalogue, type MetricNames, metricNames } from '../catalogue';
-import { errorType } from '../ergonomics';
-import type { ArgusEvent } from '../events';
-import type { HealthState } from '../health';
-import { callbackInteractionId, routeTemplate, statusClass } from '../internal/route-template';
-import type { CounterHandle, MetricRegistry } from '../registry';
-import type { EventSink } from '../sink';
-import { version as argusVersion } from '../version';
-import { type CommandKind, CommandMetrics } from './commands';
-import { EventLoopMonitor } from './event-loop';
-import { GuildAssetCounts } from './guild-assets';
-import { INTERACTION_TYPES, type InteractionOutcome, InteractionTracker } from './interactions';
+import type { Client, Interaction, Message } from 'discord.js';
+import type { Catalogue } from '../catalogue';
+import type { FailOpenGuard } from '../guard';
+import { callbackInteractionId, routeTemplate } from '../internal/route-template';
+import {
+  type CommandKind,
+  type CommandRecord,
+  type InteractionRecord,
+  Lifecycle,
+  type LifecycleSubscriber,
+  type RestRequestRecord,
+} from '../lifecycle';
+import type { CounterHandle } from '../registry';
+import { InteractionTracker } from './interactions';
 
-const ATTACHED = Symbol.for('argus.discordjs.attached');
-const READY = 0; // discord.js Status.Ready
 const SWEEP_INTERVAL_MS = 500;
+/** The gateway event label for a dispatch whose type is not a string. */
+const UNKNOWN_EVENT = 'unknown';
 
 export interface InstrumentationOptions {
-  registry: MetricRegistry;
-  namespace: string;
-  health: HealthState;
-  clusterId: string;
+  /** Who hears the lifecycle events: the metrics recorder, per-guild rows, traces… */
+  subscribers: readonly LifecycleSubscriber[];
+  guard: FailOpenGuard;
+  /** The counters fed directly, outside the lifecycle: the gateway dispatch is the hot path. */
+  catalogue: Pick<Catalogue, 'gatewayEvents' | 'logRecords' | 'timersEvicted'>;
+  /** Distinct gateway event types cached as pre-bound handles (the registry's label cap). */
+  labelValueCap: number;
+  /** Interactions tracked at once before the oldest is given up on. */
   timerCap: number;
-  /** Per-guild events go to `sink` only when this is on (invariant 7). */
-  enablePerGuild?: boolean;
-  sink?: EventSink<ArgusEvent>;
-  /** The discord.js version, for `<ns>_bot_info` (core cannot import discord.js at run time). */
-  discordjsVersion?: string;
-  /** Extra gauge sources, e.g. voice connections when @discordjs/voice is present. */
-  sources?: Partial<CatalogueSources>;
+  /** How long after receipt an unanswered interaction is given up on (finished). Default 60 s. */
+  lateMemoryMs?: number;
   now?: () => number;
 }
 
 export interface WrapCommandOptions {
-  /** The command label. Default: the interaction's command name; required for prefix commands. */
+  /**
+   * The command label. Default for an interaction: its command name ("name group sub"). Required
+   * for prefix commands: a message's text is what users type, so it never becomes a label;
+   * without a name a prefix command is labelled `unknown`.
+   */
   name?: string;
 }
 
-type Listener = (...args: unknown[]) => void;
-
 /**
- * Feeds the catalogue from a discord.js Client: every listener is additive, synchronous, O(1)
- * and runs inside the registry's fail-open guard; `close()` removes everything it added.
+ * Listens to a discord.js Client and publishes what happens as lifecycle events; it records
+ * nothing itself except the gateway dispatch and log counters. Every listener is additive,
+ * synchronous, O(1) and fail-open; `close()` removes everything it added.
  */
 export class DiscordInstrumentation {
-  readonly names: MetricNames;
+  readonly lifecycle: Lifecycle;
   private readonly client: Client;
-  private readonly registry: MetricRegistry;
+  private readonly guard: FailOpenGuard;
   private readonly now: () => number;
-  private readonly perGuild: boolean;
-  private readonly sink: EventSink<ArgusEvent> | undefined;
-  private readonly clusterId: string;
   private readonly tracker: InteractionTracker;
-  private readonly commands: CommandMetrics;
-  private readonly assets = new GuildAssetCounts();
-  private readonly loop = new EventLoopMonitor();
-  private readonly listeners: [EventEmitter, string, Listener][] = [];
+  private readonly listeners: [EventEmitter, string, (...args: unknown[]) => void][] = [];
   private readonly channels: [string, (message: unknown) => void][] = [];
-  private readonly requestStarts = new WeakMap<object, number>();
+  private readonly requests = new WeakMap<object, RestRequestRecord>();
   private readonly gatewayHandles = new Map<string, CounterHandle>();
   private readonly readyShards = new Set<number>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
   constructor(client: Client, options: InstrumentationOptions) {
-    const marked = client as unknown as Record<symbol, unknown>;
-    if (marked[ATTACHED]) {
-      throw new Error(
-        'Argus is already attached to this discord.js Client; remove the second argus(client) call',
-      );
-    }
     this.client = client;
-    this.registry = options.registry;
+    this.guard = options.guard;
     this.now = options.now ?? (() => performance.now());
-    this.perGuild = options.enablePerGuild === true && options.sink !== undefined;
-    this.sink = options.sink;
-    this.clusterId = options.clusterId;
-    this.names = metricNames(options.namespace);
-
-    defineCatalogue(this.registry, {
-      namespace: options.namespace,
-      health: options.health,
-      sources: { ...this.clientSources(), ...options.sources },
-    });
-    this.registry.setInfo(this.names.botInfo, {
-      discordjs_version: options.discordjsVersion ?? 'unknown',
-      argus_version: argusVersion,
-      node_version: process.versions.node,
-    });
-
-    const evicted = this.registry.counter(this.names.timersEvicted).labels();
+    this.lifecycle = new Lifecycle(options.subscribers, options.guard);
+    const evicted = options.catalogue.timersEvicted.labels();
     this.tracker = new InteractionTracker(
       options.timerCap,
+      this.lifecycle,
       () => evicted.inc(),
-      this.registry.counter(this.names.interactions),
-      this.registry.histogram(this.names.interactionResponse),
-      this.registry.counter(this.names.interactionsUnanswered),
-      (outcome) => this.emitInteractionEvent(outcome),
+      options.lateMemoryMs,
     );
-    this.commands = new CommandMetrics(this.registry, this.names);
 
-    this.attachClientListeners();
-    this.attachRestListeners();
+    this.attachInteractions();
+    this.attachGateway(options);
+    this.attachCommandFrameworks();
+    this.attachRest();
     this.attachDiagnostics();
-    const guard = this.registry.guard;
+    const guard = this.guard;
     this.sweeper = setInterval(
       () => guard.run('interactions:sweep', () => this.tracker.sweep(this.now())),
       SWEEP_INTERVAL_MS,
     );
     this.sweeper.unref();
-    if (client.isReady()) this.backfill();
-    marked[ATTACHED] = true;
+    if (client.isReady())
+      for (const shard of client.ws.shards.values()) if (shard.status === 0) this.readyShards.add(shard.id);
   }
 
   /**
-   * Wraps a command handler: its duration, outcome and error type are recorded, and its result
-   * or error passes through unchanged. The first argument decides the kind: an interaction is an
-   * application command, a message a prefix command.
+   * Wraps a command handler: its run is published (started, finished with its error), inside
+   * every subscriber's scope, and its result or error passes through unchanged. The first
+   * argument decides the kind: an interaction is an application command, a message a prefix one.
    */
   wrapCommand<A extends [Interaction | Message, ...unknown[]], R>(
     handler: (...args: A) => R,
     options: WrapCommandOptions = {},
   ): (...args: A) => R {
     const self = this;
+    let warned = false;
+    const unnamed = () => {
+      if (warned) return;
+      warned = true;
+      self.guard.report(
+        'wrapCommand:name',
+        new Error('wrapCommand needs { name } for a prefix command; it is labelled "unknown"'),
+      );
+    };
     return function argusCommand(this: unknown, ...args: A): R {
-      const subject = args[0];
-      const started = self.now();
-      const meta = self.guard('wrapCommand:start', () => self.commandMeta(subject, options, started));
-      const finish = (error?: unknown) =>
-        self.guard('wrapCommand:finish', () => {
-          if (!meta) return;
-          const seconds = (self.now() - meta.startedAt) / 1000;
-          self.commands.record({ kind: meta.kind, command: meta.command, seconds, error });
-          self.emitCommandEvent(subject, meta.kind, meta.command, seconds, error);
-        });
-      let result: R;
-      try {
-        result = handler.apply(this, args);
-      } catch (error) {
-        finish(error ?? new Error('non-error thrown'));
-        throw error;
-      }
-      if (result instanceof Promise) {
-        return result.then(
-          (value) => {
-            finish();
-            return value;
-          },
-          (error: unknown) => {
-            finish(error ?? new Error('non-error rejection'));
-            throw error;
-          },
-        ) as R;
-      }
-      finish();
-      return result;
+      const record = self.guard.run('wrapCommand:start', () => self.commandRecord(args[0], options, unnamed));
+      if (record === undefined) return handler.apply(this, args);
+      const lifecycle = self.lifecycle;
+      lifecycle.commandStarted?.(record);
+      const finish = (error: unknown) => lifecycle.commandFinished?.(record, self.now(), error);
+      const run = (): R => {
+        let result: R;
+        try {
+          result = handler.apply(this, args);
+        } catch (error) {
+          finish(error ?? new Error('non-error thrown'));
+          throw error;
+        }
+        if (result instanceof Promise) {
+          return result.then(
+            (value) => {
+              finish(undefined);
+              return value;
+            },
+            (error: unknown) => {
+              finish(error ?? new Error('non-error rejection'));
+              throw error;
+            },
+          ) as R;
+        }
+        finish(undefined);
+        return result;
+      };
+      return lifecycle.runCommand(record, run);
     };
   }
 
@@ -169,18 +151,17 @@ export class DiscordInstrumentation {
     this.listeners.length = 0;
     for (const [name, fn] of this.channels) diagnostics.unsubscribe(name, fn);
     this.channels.length = 0;
-    this.loop.close();
     this.tracker.clear();
-    this.assets.clear();
-    delete (this.client as unknown as Record<symbol, unknown>)[ATTACHED];
   }
 
-  private guard<T>(hook: string, fn: () => T): T | undefined {
-    return this.registry.guard.run(hook, fn);
-  }
-
-  private on(emitter: EventEmitter, event: string, hook: string, fn: (...args: never[]) => void): void {
-    const guard = this.registry.guard;
+  private on(
+    emitter: EventEmitter,
+    event: string,
+    hook: string,
+    fn: (...args: never[]) => void,
+    first = false,
+  ): void {
+    const guard = this.guard;
     const listener = (...args: unknown[]) => {
       try {
         fn(...(args as never[]));
@@ -188,119 +169,115 @@ export class DiscordInstrumentation {
         guard.report(hook, error);
       }
     };
-    emitter.on(event, listener);
+    if (first) emitter.prependListener(event, listener);
+    else emitter.on(event, listener);
     this.listeners.push([emitter, event, listener]);
   }
 
-  private clientSources(): CatalogueSources {
-    const client = this.client;
+  private attachInteractions(): void {
+    const client = this.client as unknown as EventEmitter;
+    // First in line: the receipt time is the earliest, and a subscriber's scope (a trace) is
+    // entered before the bot's own listeners run.
+    this.on(
+      client,
+      'interactionCreate',
+      'interactionCreate',
+      (interaction: Interaction) => this.tracker.receive(this.interactionRecord(interaction)),
+      true,
+    );
+  }
+
+  private interactionRecord(interaction: Interaction): InteractionRecord {
+    const receivedAt = this.now();
+    const raw = interaction as unknown as Record<string, unknown> | null | undefined;
+    const type = raw?.type;
+    const guild = raw?.guild as { shardId?: unknown } | null | undefined;
+    const user = raw?.user as { id?: unknown } | null | undefined;
     return {
-      shards: function* () {
-        for (const shard of client.ws.shards.values()) {
-          yield {
-            id: shard.id,
-            latencySeconds: shard.ping >= 0 ? shard.ping / 1000 : Number.NaN,
-            up: shard.status === READY,
-          };
-        }
-      },
-      shardsConfigured: () => client.options.shardCount ?? client.ws.shards.size,
-      guilds: () => client.guilds.cache.size,
-      cachedUsers: () => client.users.cache.size,
-      channels: () => client.channels.cache.size,
-      emojis: () => this.assets.emojis,
-      stickers: () => this.assets.stickers,
-      appCommandsRegistered: () => client.application?.commands.cache.size ?? 0,
-      eventLoopLagSeconds: () => this.loop.p99Seconds(),
+      id: typeof raw?.id === 'string' ? raw.id : '',
+      receivedAt,
+      typeIndex: typeof type === 'number' && Number.isInteger(type) && type >= 1 && type <= 5 ? type : 0,
+      command: this.guard.run('interactionCreate:command', () => commandLabel(interaction)) ?? 'none',
+      guildId: typeof raw?.guildId === 'string' ? raw.guildId : null,
+      channelId: typeof raw?.channelId === 'string' ? raw.channelId : null,
+      userId: typeof user?.id === 'string' ? user.id : null,
+      shard: shardOf(guild?.shardId),
     };
   }
 
-  private backfill(): void {
-    this.assets.backfill(this.client);
-    for (const shard of this.client.ws.shards.values())
-      if (shard.status === READY) this.readyShards.add(shard.id);
-  }
-
-  private attachClientListeners(): void {
+  private attachGateway(options: InstrumentationOptions): void {
     const client = this.client as unknown as EventEmitter;
-    const r = this.registry;
-    const n = this.names;
-
-    this.on(client, 'interactionCreate', 'interactionCreate', (interaction: Interaction) => {
-      const typeIndex = interaction.type >= 1 && interaction.type <= 5 ? interaction.type : 0;
-      this.tracker.receive(interaction.id, {
-        at: this.now(),
-        typeIndex,
-        command: commandLabel(interaction),
-        guildId: interaction.guildId,
-        shard: interaction.guild?.shardId ?? 0,
-      });
-    });
-
-    const gateway = r.counter(n.gatewayEvents);
-    const cap = r.labelValueCap;
-    this.on(client, 'raw', 'raw', (packet: { t?: string | null }) => {
-      const t = packet.t;
-      if (!t) return;
-      let handle = this.gatewayHandles.get(t);
+    const gateway = options.catalogue.gatewayEvents;
+    const cap = options.labelValueCap;
+    this.on(client, 'raw', 'raw', (packet: { t?: unknown } | null | undefined) => {
+      const t = packet?.t;
+      if (t === null || t === undefined) return;
+      const name = typeof t === 'string' ? t : UNKNOWN_EVENT;
+      let handle = this.gatewayHandles.get(name);
       if (handle === undefined) {
-        handle = gateway.labels(t);
+        handle = gateway.labels(name);
         // Cache only admitted values, so a flood of unknown types cannot grow this map.
-        if (handle.labelValues[0] === t && this.gatewayHandles.size < cap) this.gatewayHandles.set(t, handle);
+        if (handle.labelValues[0] === name && this.gatewayHandles.size < cap)
+          this.gatewayHandles.set(name, handle);
       }
       handle.inc();
     });
 
-    const disconnects = r.counter(n.shardDisconnects);
-    const reconnects = r.counter(n.shardReconnects);
+    const lifecycle = this.lifecycle;
     // client.destroy() closes every shard with a reconnect event; that is not an outage.
     const destroying = () => (this.client.ws as unknown as { destroyed?: boolean }).destroyed === true;
-    const lost = (shardId: number) => {
-      if (!destroying()) disconnects.labels(String(shardId)).inc();
-    };
-    this.on(client, 'shardDisconnect', 'shardDisconnect', (_event: unknown, shardId: number) =>
-      lost(shardId),
-    );
-    this.on(client, 'shardReconnecting', 'shardReconnecting', (shardId: number) => lost(shardId));
+    this.on(client, 'shardDisconnect', 'shardDisconnect', (_event: unknown, shardId: number) => {
+      if (!destroying()) lifecycle.shardStateChanged?.(shardId, 'disconnected');
+    });
+    this.on(client, 'shardReconnecting', 'shardReconnecting', (shardId: number) => {
+      if (!destroying()) lifecycle.shardStateChanged?.(shardId, 'reconnecting');
+    });
     this.on(client, 'shardResume', 'shardResume', (shardId: number) =>
-      reconnects.labels(String(shardId)).inc(),
+      lifecycle.shardStateChanged?.(shardId, 'resumed'),
     );
     this.on(client, 'shardReady', 'shardReady', (shardId: number) => {
       // A second READY on a shard is a fresh session after a lost one.
-      if (this.readyShards.has(shardId)) reconnects.labels(String(shardId)).inc();
-      else this.readyShards.add(shardId);
+      const again = this.readyShards.has(shardId);
+      this.readyShards.add(shardId);
+      lifecycle.shardStateChanged?.(shardId, again ? 'reidentified' : 'ready');
     });
 
-    this.on(client, 'clientReady', 'clientReady', () => this.assets.backfill(this.client));
-    const count = (guild: Guild) => this.assets.count(guild);
-    this.on(client, 'guildCreate', 'guildCreate', count);
-    this.on(client, 'guildAvailable', 'guildAvailable', count);
-    this.on(client, 'guildDelete', 'guildDelete', (guild: Guild) => this.assets.forget(guild.id));
-    for (const event of ['emojiCreate', 'emojiDelete', 'stickerCreate', 'stickerDelete']) {
-      this.on(client, event, event, (item: { guild?: Guild | null }) => {
-        if (item.guild) this.assets.count(item.guild);
-      });
-    }
-
-    const logs = r.counter(n.logRecords);
+    const logs = options.catalogue.logRecords;
     for (const level of ['debug', 'warn', 'error'] as const) {
       const handle = logs.labels('client', level);
       this.on(client, level, `log:${level}`, () => handle.inc());
     }
+    const restLogs = logs.labels('rest', 'debug');
+    this.on(this.client.rest as unknown as EventEmitter, 'restDebug', 'log:rest', () => restLogs.inc());
+  }
 
-    // Sapphire emits command lifecycle events on the client; listening costs nothing without it.
+  /** Sapphire emits command lifecycle events on the client; listening costs nothing without it. */
+  private attachCommandFrameworks(): void {
+    const client = this.client as unknown as EventEmitter;
+    type Payload = {
+      command?: { name?: unknown };
+      duration?: unknown;
+      interaction?: { id?: unknown; guildId?: unknown; guild?: { shardId?: unknown } | null };
+      message?: { guildId?: unknown; guild?: { shardId?: unknown } | null };
+    };
     const sapphire = (kind: CommandKind, failed: boolean) => (first: unknown, second?: unknown) => {
-      const payload = (failed ? second : first) as
-        | { command?: { name?: string }; duration?: number }
-        | undefined;
-      const command = payload?.command?.name ?? 'unknown';
-      const seconds = typeof payload?.duration === 'number' ? payload.duration / 1000 : 0;
-      this.commands.record({
+      const finished = this.lifecycle.commandFinished;
+      if (!finished) return;
+      const payload = (failed ? second : first) as Payload | undefined;
+      const at = this.now();
+      const ms = typeof payload?.duration === 'number' && payload.duration >= 0 ? payload.duration : 0;
+      const subject = payload?.interaction ?? payload?.message;
+      const name = payload?.command?.name;
+      const interactionId = payload?.interaction?.id;
+      const record: CommandRecord = {
         kind,
-        command,
-        seconds,
-        error: failed ? (first ?? new Error('unknown')) : undefined,
-      });
+        command: typeof name === 'string' ? name : 'unknown',
+        startedAt: at - ms,
+        interaction: typeof interactionId === 'string' ? this.tracker.get(interactionId) : undefined,
+        guildId: typeof subject?.guildId === 'string' ? subject.guildId : null,
+        shard: shardOf(subject?.guild?.shardId),
+      };
+      finished(record, at, failed ? (first ?? new Error('unknown')) : undefined);
     };
     this.on(client, 'chatInputCommandSuccess', 'sapphire', sapphire('app', false));
     this.on(client, 'chatInputCommandError', 'sapphire', sapphire('app', true));
@@ -310,50 +287,58 @@ export class DiscordInstrumentation {
     this.on(client, 'messageCommandError', 'sapphire', sapphire('prefix', true));
   }
 
-  private attachRestListeners(): void {
+  private attachRest(): void {
     const rest = this.client.rest as unknown as EventEmitter;
-    const r = this.registry;
-    const n = this.names;
-    const responses = r.counter(n.restResponses);
-    const invalid = r.counter(n.restInvalidRequests);
-    const invalidByStatus = new Map([401, 403, 429].map((s) => [s, invalid.labels(String(s))]));
+    const lifecycle = this.lifecycle;
     this.on(
       rest,
       'response',
       'rest:response',
-      (request: { method?: string; path?: string }, response: { status?: number }) => {
-        const status = response.status ?? 0;
-        const path = request.path ?? '';
-        const method = (request.method ?? 'get').toUpperCase();
-        responses.labels(method, routeTemplate(path), statusClass(status)).inc();
-        invalidByStatus.get(status)?.inc();
-        if (status >= 200 && status < 300) {
-          const id = callbackInteractionId(path);
-          if (id !== undefined) this.tracker.answered(id, this.now());
-        }
+      (request: { method?: unknown; path?: unknown }, response: { status?: unknown }) => {
+        const status = typeof response?.status === 'number' ? response.status : 0;
+        const path = typeof request?.path === 'string' ? request.path : '';
+        const callback = status >= 200 && status < 300 ? callbackInteractionId(path) : undefined;
+        // The callback route is most of an interaction's REST traffic: no parse for its label.
+        if (lifecycle.restResponse)
+          lifecycle.restResponse(
+            methodOf(request?.method),
+            callback !== undefined ? CALLBACK_ROUTE : routeTemplate(path),
+            status,
+          );
+        if (callback !== undefined) this.tracker.answered(callback, this.now());
       },
     );
 
-    const rateLimits = r.counter(n.rateLimits);
     this.on(
       rest,
       'rateLimited',
       'rest:rateLimited',
-      (info: { global?: boolean; scope?: string; method?: string; route?: string }) => {
-        const scope = info.global ? 'global' : (info.scope ?? 'user');
-        rateLimits.labels(scope, (info.method ?? 'get').toUpperCase(), routeTemplate(info.route ?? '')).inc();
+      (info: {
+        global?: unknown;
+        scope?: unknown;
+        method?: unknown;
+        route?: unknown;
+        retryAfter?: unknown;
+      }) => {
+        const published = lifecycle.rateLimited;
+        if (!published) return;
+        published({
+          scope: info?.global === true ? 'global' : typeof info?.scope === 'string' ? info.scope : 'user',
+          method: methodOf(info?.method),
+          route: routeTemplate(typeof info?.route === 'string' ? info.route : ''),
+          retryAfterMs: typeof info?.retryAfter === 'number' ? info.retryAfter : 0,
+        });
       },
     );
-
-    const restLogs = r.counter(n.logRecords).labels('rest', 'debug');
-    this.on(rest, 'restDebug', 'log:rest', () => restLogs.inc());
   }
 
   /**
-   * REST request duration from undici's diagnostics channels: no wrapping or patching of the
-   * HTTP client. Only requests to this client's API base are timed.
+   * REST request timing from undici's diagnostics channels: no wrapping or patching of the HTTP
+   * client. Only requests to this client's API base are followed.
    */
   private attachDiagnostics(): void {
+    const lifecycle = this.lifecycle;
+    if (!lifecycle.restRequestStarted && !lifecycle.restRequestFinished) return;
     let api: URL;
     try {
       api = new URL(String(this.client.options.rest?.api ?? 'https://discord.com/api'));
@@ -362,13 +347,13 @@ export class DiscordInstrumentation {
     }
     const origin = api.origin;
     const base = api.pathname.replace(/\/$/, '');
-    const duration = this.registry.histogram(this.names.restDuration);
-    const guard = this.registry.guard;
+    const guard = this.guard;
     type UndiciRequest = { origin?: string | URL; path?: string; method?: string };
-    const subscribe = (name: string, fn: (message: { request: UndiciRequest }) => void) => {
+    type Message = { request: UndiciRequest; response?: { statusCode?: number } };
+    const subscribe = (name: string, fn: (message: Message) => void) => {
       const listener = (message: unknown) => {
         try {
-          fn(message as { request: UndiciRequest });
+          fn(message as Message);
         } catch (error) {
           guard.report(`diagnostics:${name}`, error);
         }
@@ -376,85 +361,81 @@ export class DiscordInstrumentation {
       diagnostics.subscribe(name, listener);
       this.channels.push([name, listener]);
     };
+    const finish = (request: UndiciRequest, status: number) => {
+      const record = this.requests.get(request);
+      if (record === undefined) return;
+      this.requests.delete(request);
+      lifecycle.restRequestFinished?.(record, this.now(), status);
+    };
     subscribe('undici:request:create', ({ request }) => {
-      if (String(request.origin) === origin && request.path?.startsWith(base)) {
-        this.requestStarts.set(request, this.now());
-      }
+      if (String(request.origin) !== origin || !request.path?.startsWith(base)) return;
+      const record: RestRequestRecord = {
+        method: methodOf(request.method),
+        route: routeTemplate(request.path),
+        startedAt: this.now(),
+      };
+      this.requests.set(request, record);
+      lifecycle.restRequestStarted?.(record);
     });
-    subscribe('undici:request:headers', ({ request }) => {
-      const started = this.requestStarts.get(request);
-      if (started === undefined) return;
-      this.requestStarts.delete(request);
-      const method = (request.method ?? 'GET').toUpperCase();
-      duration.labels(method, routeTemplate(request.path ?? '')).observe((this.now() - started) / 1000);
-    });
-    subscribe('undici:request:error', ({ request }) => {
-      this.requestStarts.delete(request);
-    });
+    subscribe('undici:request:headers', ({ request, response }) =>
+      finish(request, typeof response?.statusCode === 'number' ? response.statusCode : 0),
+    );
+    subscribe('undici:request:error', ({ request }) => finish(request, 0));
   }
 
-  private commandMeta(subject: unknown, options: WrapCommandOptions, started: number) {
-    const interaction = subject as Partial<Interaction> & { commandName?: string };
+  private commandRecord(subject: unknown, options: WrapCommandOptions, unnamed: () => void): CommandRecord {
+    const started = this.now();
+    const s = subject as
+      | { id?: unknown; token?: unknown; guildId?: unknown; guild?: { shardId?: unknown } | null }
+      | null
+      | undefined;
+    const guildId = typeof s?.guildId === 'string' ? s.guildId : null;
+    const shard = shardOf(s?.guild?.shardId);
     // Messages have an id and a numeric type too; only interactions carry a token.
-    if (subject && typeof interaction.id === 'string' && typeof interaction.token === 'string') {
+    if (typeof s?.id === 'string' && typeof s.token === 'string') {
+      const interaction = this.tracker.get(s.id);
       const command =
-        options.name ?? (interaction.commandName ? commandLabel(interaction as Interaction) : 'unknown');
-      const receivedAt = this.tracker.receivedAt(interaction.id);
-      return { kind: 'app' as const, command, startedAt: receivedAt ?? started };
+        options.name ??
+        (interaction && interaction.command !== 'none'
+          ? interaction.command
+          : (this.guard.run('wrapCommand:name', () => commandLabel(subject as Interaction)) ?? 'unknown'));
+      return {
+        kind: 'app',
+        command: command === 'none' ? 'unknown' : command,
+        startedAt: interaction?.receivedAt ?? started,
+        interaction,
+        guildId,
+        shard,
+      };
     }
-    const message = subject as Partial<Message>;
-    const command = options.name ?? firstWord(message?.content) ?? 'unknown';
-    return { kind: 'prefix' as const, command, startedAt: started };
+    if (options.name === undefined) unnamed();
+    return {
+      kind: 'prefix',
+      command: options.name ?? 'unknown',
+      startedAt: started,
+      interaction: undefined,
+      guildId,
+      shard,
+    };
   }
+}
 
-  private emitInteractionEvent(outcome: InteractionOutcome): void {
-    if (!this.perGuild) return;
-    const entry = outcome.inFlight;
-    this.sink!.record({
-      time: Date.now(),
-      cluster: this.clusterId,
-      shard: entry.shard,
-      guildId: entry.guildId,
-      event: 'interaction',
-      type: INTERACTION_TYPES[entry.typeIndex]!,
-      command: entry.command,
-      status: outcome.responseMs === null ? 'unanswered' : 'answered',
-      errorType: '',
-      durationMs: null,
-      responseMs: outcome.responseMs,
-    });
-  }
+const CALLBACK_ROUTE = '/interactions/:id/:token/callback';
 
-  private emitCommandEvent(
-    subject: unknown,
-    kind: CommandKind,
-    command: string,
-    seconds: number,
-    error: unknown,
-  ): void {
-    if (!this.perGuild) return;
-    const s = subject as { guildId?: string | null; guild?: { shardId?: number } | null };
-    this.sink!.record({
-      time: Date.now(),
-      cluster: this.clusterId,
-      shard: s?.guild?.shardId ?? 0,
-      guildId: s?.guildId ?? null,
-      event: 'command',
-      type: kind === 'app' ? 'application_command' : 'prefix',
-      command,
-      status: error === undefined ? 'success' : 'error',
-      errorType: error === undefined ? '' : errorType(error),
-      durationMs: seconds * 1000,
-      responseMs: null,
-    });
-  }
+function methodOf(method: unknown): string {
+  return typeof method === 'string' ? method.toUpperCase() : 'GET';
+}
+
+function shardOf(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
 /** The label for an interaction's command: "parent group sub" for chat input, else the name. */
 function commandLabel(interaction: Interaction): string {
-  if (!('commandName' in interaction) || typeof interaction.commandName !== 'string') return 'none';
+  if (!interaction || !('commandName' in interaction) || typeof interaction.commandName !== 'string')
+    return 'none';
   let name = interaction.commandName;
-  if (interaction.isChatInputCommand()) {
+  if (typeof interaction.isChatInputCommand === 'function' && interaction.isChatInputCommand()) {
     const group = interaction.options.getSubcommandGroup(false);
     const sub = interaction.options.getSubcommand(false);
     if (group) name += ` ${group}`;
@@ -463,13 +444,7 @@ function commandLabel(interaction: Interaction): string {
   return name;
 }
 
-function firstWord(content: string | undefined): string | undefined {
-  if (typeof content !== 'string') return undefined;
-  const word = content.trim().split(/\s+/, 1)[0];
-  return word ? word.replace(/^[^a-zA-Z0-9]+/, '') || undefined : undefined;
-}
-
-/** Attaches Argus' discord.js instrumentation to a client and defines the catalogue. */
+/** Attaches Argus' discord.js instrumentation to a client. */
 export function instrumentDiscordClient(
   client: Client,
   options: InstrumentationOptions,

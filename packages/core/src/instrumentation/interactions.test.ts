@@ -1,49 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingBackend } from '../../test/recording-backend';
-import { defineCatalogue, metricNames } from '../catalogue';
+import { RecordingSubscriber } from '../../test/recording-subscriber';
+import { defineCatalogue } from '../catalogue';
+import { FailOpenGuard } from '../guard';
 import { HealthState } from '../health';
+import { type InteractionRecord, Lifecycle } from '../lifecycle';
+import { MetricsRecorder } from '../recorders/metrics-recorder';
 import { MetricRegistry } from '../registry';
-import { type InteractionOutcome, InteractionTracker } from './interactions';
+import { InteractionTracker } from './interactions';
 
 function setup(cap = 100) {
   const registry = new MetricRegistry();
   const backend = new RecordingBackend();
   registry.attach(backend);
-  defineCatalogue(registry, { namespace: 'discord', sources: {}, health: new HealthState() });
-  const n = metricNames('discord');
+  const catalogue = defineCatalogue(registry, {
+    namespace: 'discord',
+    sources: {},
+    health: new HealthState(),
+  });
+  const recording = new RecordingSubscriber();
+  const lifecycle = new Lifecycle([new MetricsRecorder(catalogue), recording], new FailOpenGuard());
   let evicted = 0;
-  const outcomes: InteractionOutcome[] = [];
-  const tracker = new InteractionTracker(
-    cap,
-    () => evicted++,
-    registry.counter(n.interactions),
-    registry.histogram(n.interactionResponse),
-    registry.counter(n.interactionsUnanswered),
-    (o) => outcomes.push(o),
-  );
-  return { tracker, backend, outcomes, evicted: () => evicted };
+  const tracker = new InteractionTracker(cap, lifecycle, () => evicted++);
+  return { tracker, backend, recording, evicted: () => evicted };
 }
 
-const entry = (at: number, command = 'ping') => ({ at, typeIndex: 2, command, guildId: '1', shard: 0 });
+const record = (id: string, receivedAt: number, command = 'ping'): InteractionRecord => ({
+  id,
+  receivedAt,
+  typeIndex: 2,
+  command,
+  guildId: '1',
+  channelId: '2',
+  userId: null,
+  shard: 0,
+});
 
 describe('InteractionTracker', () => {
-  it('counts receipt by type and times the initial response', () => {
-    const { tracker, backend, outcomes } = setup();
-    tracker.receive('a', entry(1_000));
+  it('publishes receipt, response and finish once, and the recorder counts and times them', () => {
+    const { tracker, backend, recording } = setup();
+    tracker.receive(record('a', 1_000));
     tracker.answered('a', 1_250);
+    tracker.answered('a', 2_000);
+    expect(recording.events).toEqual(['received a ping', 'responded a', 'finished a answered']);
+    expect(recording.timings.get('a')).toEqual({ responded: 250 });
     expect(backend.counters.get('discord_interactions_total{application_command,received}')).toBe(1);
     expect(
       backend.observations.get('discord_interaction_response_seconds{application_command,ping}'),
     ).toEqual([0.25]);
-    expect(outcomes[0]?.responseMs).toBe(250);
-    tracker.answered('a', 2_000);
-    expect(outcomes).toHaveLength(1);
   });
 
-  it('counts an interaction unanswered past 3 s once, and still times a late answer', () => {
-    const { tracker, backend } = setup();
-    tracker.receive('late', entry(0, 'slow'));
-    tracker.receive('fresh', entry(2_500, 'ping'));
+  it('publishes a missed deadline once, and still a late answer', () => {
+    const { tracker, backend, recording } = setup();
+    tracker.receive(record('late', 0, 'slow'));
+    tracker.receive(record('fresh', 2_500));
     tracker.sweep(3_100);
     tracker.sweep(3_200);
     expect(backend.counters.get('discord_interactions_unanswered_total{application_command,slow}')).toBe(1);
@@ -51,36 +61,57 @@ describe('InteractionTracker', () => {
       backend.counters.get('discord_interactions_unanswered_total{application_command,ping}'),
     ).toBeUndefined();
     tracker.answered('late', 4_000);
+    expect(recording.about('late')).toEqual([
+      'received late slow',
+      'deadline-missed late',
+      'responded late',
+      'finished late answered',
+    ]);
+    expect(recording.timings.get('late')).toEqual({ 'deadline-missed': 3_000, responded: 4_000 });
     expect(
       backend.observations.get('discord_interaction_response_seconds{application_command,slow}'),
     ).toEqual([4]);
   });
 
-  it('counts a late answer as unanswered even when no sweep ran in between', () => {
-    const { tracker, backend } = setup();
-    tracker.receive('a', entry(0, 'slow'));
+  it('publishes a missed deadline before a late answer even when no sweep ran in between', () => {
+    const { tracker, backend, recording } = setup();
+    tracker.receive(record('a', 0, 'slow'));
     tracker.sweep(2_900);
     tracker.answered('a', 3_300);
     tracker.sweep(3_400);
+    expect(recording.about('a')).toEqual([
+      'received a slow',
+      'deadline-missed a',
+      'responded a',
+      'finished a answered',
+    ]);
     expect(backend.counters.get('discord_interactions_unanswered_total{application_command,slow}')).toBe(1);
-    expect(
-      backend.observations.get('discord_interaction_response_seconds{application_command,slow}'),
-    ).toEqual([3.3]);
   });
 
-  it('reports a never-answered interaction as an outcome after it is forgotten', () => {
-    const { tracker, outcomes } = setup();
-    tracker.receive('x', entry(0));
+  it('finishes a never-answered interaction once it is given up on', () => {
+    const { tracker, recording } = setup();
+    tracker.receive(record('x', 0));
     tracker.sweep(3_500);
+    tracker.sweep(59_000);
+    expect(recording.about('x')).toEqual(['received x ping', 'deadline-missed x']);
     tracker.sweep(61_000);
-    expect(outcomes).toEqual([{ inFlight: entry(0), responseMs: null }]);
+    expect(recording.about('x')).toEqual(['received x ping', 'deadline-missed x', 'finished x unanswered']);
     expect(tracker.size).toBe(0);
   });
 
-  it('stays bounded by the cap and counts evictions', () => {
-    const { tracker, evicted } = setup(10);
-    for (let i = 0; i < 25; i++) tracker.receive(String(i), entry(i));
+  it('stays bounded by the cap, counts evictions and finishes what it evicts', () => {
+    const { tracker, evicted, recording } = setup(10);
+    for (let i = 0; i < 25; i++) tracker.receive(record(String(i), i));
     expect(tracker.size).toBe(10);
     expect(evicted()).toBe(15);
+    expect(recording.events.filter((e) => e.startsWith('finished'))).toHaveLength(15);
+    expect(recording.about('0')).toEqual(['received 0 ping', 'finished 0 unanswered']);
+  });
+
+  it('finishes at once an interaction without an id (nothing could ever match it)', () => {
+    const { tracker, recording } = setup();
+    tracker.receive(record('', 0));
+    expect(recording.events).toEqual(['received  ping', 'finished  unanswered']);
+    expect(tracker.size).toBe(0);
   });
 });

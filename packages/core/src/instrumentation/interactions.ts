@@ -1,102 +1,68 @@
-import type { Counter, CounterHandle, Histogram } from '../registry';
+import { type InteractionRecord, type Lifecycle, RESPONSE_DEADLINE_MS } from '../lifecycle';
 import { BoundedTimerMap } from '../timer-map';
 
-/** Discord's deadline for the initial response to an interaction. */
-export const RESPONSE_DEADLINE_MS = 3_000;
 /** How long an unanswered interaction is remembered, so a late answer is still measured. */
-const LATE_MEMORY_MS = 60_000;
-
-/** discord.js InteractionType values 1..5, as label values (argus-dpy's names where they exist). */
-export const INTERACTION_TYPES = [
-  'unknown',
-  'ping',
-  'application_command',
-  'component',
-  'autocomplete',
-  'modal_submit',
-];
-
-export interface InFlight {
-  /** performance.now() at receipt. */
-  at: number;
-  typeIndex: number;
-  command: string;
-  guildId: string | null;
-  shard: number;
-}
-
-export interface InteractionOutcome {
-  inFlight: InFlight;
-  /** Receipt to initial response in ms, or null when it was never answered. */
-  responseMs: number | null;
-}
+export const LATE_MEMORY_MS = 60_000;
 
 /**
- * Tracks interactions from receipt to their initial response. Entries past the deadline move,
- * once, to a second bounded map and are counted as unanswered; a late answer is still timed.
- * Both maps are bounded by `timerCap` and swept from the oldest entry, so a sweep costs only
- * what it expires.
+ * Follows interactions from receipt to their initial response and publishes each step. Entries
+ * past the deadline move, once, to a second bounded map (deadline missed); a late answer is still
+ * published. Both maps are bounded by `cap` and swept from the oldest entry, so a sweep costs only
+ * what it expires; an entry evicted at the cap is finished as unanswered, so every received
+ * interaction is finished exactly once.
  */
 export class InteractionTracker {
-  private readonly inFlight: BoundedTimerMap<string, InFlight>;
-  private readonly late: BoundedTimerMap<string, InFlight>;
-  private readonly received: (CounterHandle | undefined)[] = [];
-  private readonly interactions: Counter;
+  private readonly inFlight: BoundedTimerMap<string, InteractionRecord>;
+  private readonly late: BoundedTimerMap<string, InteractionRecord>;
 
   constructor(
     cap: number,
+    private readonly lifecycle: Lifecycle,
     onEvict: () => void,
-    interactions: Counter,
-    private readonly response: Histogram,
-    private readonly unanswered: Counter,
-    private readonly onOutcome: (outcome: InteractionOutcome) => void,
+    private readonly lateMemoryMs = LATE_MEMORY_MS,
   ) {
-    this.inFlight = new BoundedTimerMap(cap, onEvict);
-    this.late = new BoundedTimerMap(cap, onEvict);
-    this.interactions = interactions;
+    const evict = (_id: string, record: InteractionRecord) => {
+      onEvict();
+      this.lifecycle.interactionFinished?.(record, null);
+    };
+    this.inFlight = new BoundedTimerMap(cap, evict);
+    this.late = new BoundedTimerMap(cap, evict);
   }
 
-  receive(id: string, entry: InFlight): void {
-    // Bound on first use, so types a bot never sees leave no zero series behind.
-    const type = entry.typeIndex;
-    let handle = this.received[type];
-    if (handle === undefined) {
-      handle = this.interactions.labels(INTERACTION_TYPES[type]!, 'received');
-      this.received[type] = handle;
-    }
-    handle.inc();
-    this.inFlight.start(id, entry);
+  receive(record: InteractionRecord): void {
+    this.lifecycle.interactionReceived?.(record);
+    // Without an id no response can be matched to it: it is finished at once, unanswered.
+    if (record.id === '') this.lifecycle.interactionFinished?.(record, null);
+    else this.inFlight.start(record.id, record);
   }
 
-  /** The receipt time of an interaction still being tracked, for handler durations. */
-  receivedAt(id: string): number | undefined {
-    return (this.inFlight.peek(id) ?? this.late.peek(id))?.at;
+  /** An interaction Argus still tracks (in flight or late), for command records. */
+  get(id: string): InteractionRecord | undefined {
+    return this.inFlight.peek(id) ?? this.late.peek(id);
   }
 
   answered(id: string, now: number): void {
-    let entry = this.inFlight.take(id);
+    const { lifecycle } = this;
+    let record = this.inFlight.take(id);
     // Late, but before a sweep moved it: it missed the deadline all the same.
-    if (entry && now - entry.at > RESPONSE_DEADLINE_MS) this.countUnanswered(entry);
-    entry ??= this.late.take(id);
-    if (!entry) return;
-    const elapsed = now - entry.at;
-    this.response.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).observe(elapsed / 1000);
-    this.onOutcome({ inFlight: entry, responseMs: elapsed });
+    if (record && now - record.receivedAt > RESPONSE_DEADLINE_MS)
+      lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
+    record ??= this.late.take(id);
+    if (!record) return;
+    lifecycle.interactionResponded?.(record, now);
+    lifecycle.interactionFinished?.(record, now);
   }
 
-  /** Moves interactions past the deadline to the late map (counting them) and forgets old ones. */
+  /** Publishes missed deadlines, and finishes interactions that stayed unanswered too long. */
   sweep(now: number): void {
-    for (const [id, entry] of this.inFlight.drainWhile((e) => now - e.at > RESPONSE_DEADLINE_MS)) {
-      this.countUnanswered(entry);
-      this.late.start(id, entry);
+    const { lifecycle } = this;
+    for (const [id, record] of this.inFlight.drainWhile((r) => now - r.receivedAt > RESPONSE_DEADLINE_MS)) {
+      lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
+      this.late.start(id, record);
     }
-    for (const [, entry] of this.late.drainWhile((e) => now - e.at > LATE_MEMORY_MS)) {
-      this.onOutcome({ inFlight: entry, responseMs: null });
+    for (const [, record] of this.late.drainWhile((r) => now - r.receivedAt > this.lateMemoryMs)) {
+      lifecycle.interactionFinished?.(record, null);
     }
-  }
-
-  private countUnanswered(entry: InFlight): void {
-    this.unanswered.labels(INTERACTION_TYPES[entry.typeIndex]!, entry.command).inc();
   }
 
   get size(): number {

@@ -1,0 +1,229 @@
+// The lifecycle seam: the discord.js layer publishes what happened to an interaction, a command,
+// a REST request or a shard; recorders (metrics, per-guild rows, traces) subscribe. Events are
+// passed as positional arguments and shared records, so publishing allocates nothing beyond the
+// record the publisher keeps anyway, and an event nobody subscribes to is not published at all.
+
+import type { FailOpenGuard } from './guard';
+
+/** Discord's deadline for the initial response to an interaction. */
+export const RESPONSE_DEADLINE_MS = 3_000;
+
+/** discord.js InteractionType values 1..5, as label values (argus-dpy's names where they exist). */
+export const INTERACTION_TYPES: readonly string[] = Object.freeze([
+  'unknown',
+  'ping',
+  'application_command',
+  'component',
+  'autocomplete',
+  'modal_submit',
+]);
+
+/** One interaction, from receipt until Argus stops tracking it; every event about it carries it. */
+export interface InteractionRecord {
+  readonly id: string;
+  /** `performance.now()` at receipt (add `performance.timeOrigin` for epoch milliseconds). */
+  readonly receivedAt: number;
+  /** Index into INTERACTION_TYPES; 0 when the type could not be read. */
+  readonly typeIndex: number;
+  /** The command label: "name group sub" for chat input, the name for other commands, else "none". */
+  readonly command: string;
+  readonly guildId: string | null;
+  readonly channelId: string | null;
+  readonly userId: string | null;
+  readonly shard: number;
+}
+
+export type CommandKind = 'app' | 'prefix';
+
+/** One run of a command handler (through wrapCommand or a framework's command events). */
+export interface CommandRecord {
+  readonly kind: CommandKind;
+  readonly command: string;
+  /** `performance.now()` when the handler started (for app commands: the interaction's receipt). */
+  readonly startedAt: number;
+  /** The interaction being handled, while Argus still tracks it. */
+  readonly interaction: InteractionRecord | undefined;
+  readonly guildId: string | null;
+  readonly shard: number;
+}
+
+/** One HTTP request of the bot's REST client to Discord's API. */
+export interface RestRequestRecord {
+  readonly method: string;
+  /** The route template (`/channels/:id/messages`): never an id or a token. */
+  readonly route: string;
+  readonly startedAt: number;
+}
+
+export interface RateLimitInfo {
+  /** `global`, `user`, `shared` (Discord's scope header). */
+  readonly scope: string;
+  readonly method: string;
+  readonly route: string;
+  /** How long the client waits before retrying, in ms (0 when unknown). */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * - `ready`: a shard's first READY;
+ * - `reidentified`: a later READY (a fresh session after a lost one);
+ * - `resumed`: a session resumed;
+ * - `disconnected` / `reconnecting`: the connection was lost (never published while the client
+ *   is being destroyed, which closes every shard on purpose).
+ */
+export type ShardLifecycleState = 'ready' | 'reidentified' | 'resumed' | 'disconnected' | 'reconnecting';
+
+/**
+ * What a recorder can listen to. Every method is optional and called synchronously on the bot's
+ * hot path: keep it O(1), never await, never throw (a throw is counted and isolated all the same).
+ */
+export interface LifecycleSubscriber {
+  /** Names the subscriber in `argus_instrumentation_errors_total{hook="lifecycle:<name>"}`. */
+  readonly name: string;
+  interactionReceived?(interaction: InteractionRecord): void;
+  /** The initial response (reply, defer, update, modal, autocomplete result) was accepted. */
+  interactionResponded?(interaction: InteractionRecord, at: number): void;
+  /** No initial response within RESPONSE_DEADLINE_MS (published once, before a late response). */
+  interactionDeadlineMissed?(interaction: InteractionRecord, at: number): void;
+  /** Argus stops tracking: answered (`respondedAt` set) or given up on (null). Published once. */
+  interactionFinished?(interaction: InteractionRecord, respondedAt: number | null): void;
+  commandStarted?(command: CommandRecord): void;
+  /** `error` is undefined on success; `at` is `performance.now()` at the end. */
+  commandFinished?(command: CommandRecord, at: number, error: unknown): void;
+  /**
+   * Runs the handler inside a scope of the subscriber's (an active span, say). Must call `run`
+   * exactly once and return its result; if it throws before calling it, Argus runs the handler
+   * itself.
+   */
+  runCommand?<R>(command: CommandRecord, run: () => R): R;
+  restRequestStarted?(request: RestRequestRecord): void;
+  /** `status` is 0 when the request failed without a response. */
+  restRequestFinished?(request: RestRequestRecord, at: number, status: number): void;
+  /** A response as the REST client saw it (one per attempt, 429s included). */
+  restResponse?(method: string, route: string, status: number): void;
+  rateLimited?(info: RateLimitInfo): void;
+  shardStateChanged?(shard: number, state: ShardLifecycleState): void;
+}
+
+type EventName = Exclude<keyof LifecycleSubscriber, 'name' | 'runCommand'>;
+type Publish<K extends EventName> = NonNullable<LifecycleSubscriber[K]>;
+
+const EVENTS: readonly EventName[] = [
+  'interactionReceived',
+  'interactionResponded',
+  'interactionDeadlineMissed',
+  'interactionFinished',
+  'commandStarted',
+  'commandFinished',
+  'restRequestStarted',
+  'restRequestFinished',
+  'restResponse',
+  'rateLimited',
+  'shardStateChanged',
+];
+
+/**
+ * The publishing side of the seam. Each event is a function, or undefined when no subscriber
+ * wants it, so a publisher can skip building what nobody reads: `lifecycle.restResponse?.(…)`.
+ * A subscriber that throws is counted under its own hook and never stops the others.
+ */
+export class Lifecycle {
+  readonly interactionReceived: Publish<'interactionReceived'> | undefined;
+  readonly interactionResponded: Publish<'interactionResponded'> | undefined;
+  readonly interactionDeadlineMissed: Publish<'interactionDeadlineMissed'> | undefined;
+  readonly interactionFinished: Publish<'interactionFinished'> | undefined;
+  readonly commandStarted: Publish<'commandStarted'> | undefined;
+  readonly commandFinished: Publish<'commandFinished'> | undefined;
+  readonly restRequestStarted: Publish<'restRequestStarted'> | undefined;
+  readonly restRequestFinished: Publish<'restRequestFinished'> | undefined;
+  readonly restResponse: Publish<'restResponse'> | undefined;
+  readonly rateLimited: Publish<'rateLimited'> | undefined;
+  readonly shardStateChanged: Publish<'shardStateChanged'> | undefined;
+  private readonly scopes: LifecycleSubscriber[];
+  private readonly guard: FailOpenGuard;
+
+  constructor(subscribers: readonly LifecycleSubscriber[], guard: FailOpenGuard) {
+    this.guard = guard;
+    const self = this as unknown as Record<EventName, unknown>;
+    for (const event of EVENTS) self[event] = fanOut(subscribers, event, guard);
+    this.scopes = subscribers.filter((s) => typeof s.runCommand === 'function');
+  }
+
+  /** Whether any subscriber listens to anything (a composer can then skip listening at all). */
+  get empty(): boolean {
+    const self = this as unknown as Record<EventName, unknown>;
+    return this.scopes.length === 0 && EVENTS.every((e) => self[e] === undefined);
+  }
+
+  /** Runs a command handler inside every subscriber's scope; the handler runs exactly once. */
+  runCommand<R>(command: CommandRecord, run: () => R): R {
+    let next = run;
+    for (let i = this.scopes.length - 1; i >= 0; i--) next = this.scoped(this.scopes[i]!, command, next);
+    return next();
+  }
+
+  private scoped<R>(subscriber: LifecycleSubscriber, command: CommandRecord, inner: () => R): () => R {
+    const guard = this.guard;
+    const hook = `lifecycle:${subscriber.name}`;
+    return () => {
+      let ran = false;
+      let failed = false;
+      let failure: unknown;
+      let result: R | undefined;
+      const once = (): R => {
+        if (ran) throw new Error('runCommand ran the handler twice');
+        ran = true;
+        try {
+          result = inner();
+        } catch (error) {
+          failed = true;
+          failure = error;
+          throw error;
+        }
+        return result;
+      };
+      try {
+        subscriber.runCommand!(command, once);
+        if (!ran) guard.report(hook, new Error('runCommand returned without running the handler'));
+      } catch (error) {
+        if (!(ran && failed && error === failure)) guard.report(hook, error);
+      }
+      if (!ran) return inner();
+      // Whatever the scope did, the bot sees exactly what its handler returned or threw.
+      if (failed) throw failure;
+      return result as R;
+    };
+  }
+}
+
+function fanOut(
+  subscribers: readonly LifecycleSubscriber[],
+  event: EventName,
+  guard: FailOpenGuard,
+): ((...args: unknown[]) => void) | undefined {
+  const targets = subscribers.filter((s) => typeof s[event] === 'function');
+  if (targets.length === 0) return undefined;
+  const calls = targets.map((s) => {
+    const fn = (s[event] as (...args: unknown[]) => void).bind(s);
+    return { fn, hook: `lifecycle:${s.name}` };
+  });
+  if (calls.length === 1) {
+    const { fn, hook } = calls[0]!;
+    return (a?: unknown, b?: unknown, c?: unknown) => {
+      try {
+        fn(a, b, c);
+      } catch (error) {
+        guard.report(hook, error);
+      }
+    };
+  }
+  return (a?: unknown, b?: unknown, c?: unknown) => {
+    for (const { fn, hook } of calls) {
+      try {
+        fn(a, b, c);
+      } catch (error) {
+        guard.report(hook, error);
+      }
+    }
+  };
+}
