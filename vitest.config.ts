@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -17,7 +17,13 @@ for (const dir of readdirSync(`${root}packages`)) {
 // The dashboard SPA brings its own project (Solid's compiler, a DOM) when it exists.
 const dashboardConfig = 'apps/dashboard/vitest.config.ts';
 
+// The version tsdown injects into @argus/core at build, injected the same way into the sources.
+const { version } = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'utf8')) as {
+  version: string;
+};
+
 export default defineConfig({
+  define: { __ARGUS_VERSION__: JSON.stringify(version) },
   resolve: { alias },
   test: {
     testTimeout: 30_000,

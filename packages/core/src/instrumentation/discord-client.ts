@@ -189,19 +189,33 @@ export class DiscordInstrumentation {
 
   private interactionRecord(interaction: Interaction): InteractionRecord {
     const receivedAt = this.now();
+    // discord.js hands a well-formed object; anything else (a getter that throws, a wrong type)
+    // still counts once, as `unknown`, instead of disappearing into an error counter.
     const raw = interaction as unknown as Record<string, unknown> | null | undefined;
-    const type = raw?.type;
-    const guild = raw?.guild as { shardId?: unknown } | null | undefined;
-    const user = raw?.user as { id?: unknown } | null | undefined;
+    const read = (field: string): unknown => {
+      try {
+        return raw?.[field];
+      } catch {
+        return undefined;
+      }
+    };
+    const type = read('type');
+    const guild = read('guild') as { shardId?: unknown } | null | undefined;
+    const user = read('user') as { id?: unknown } | null | undefined;
+    const id = read('id');
+    const guildId = read('guildId');
+    const channelId = read('channelId');
     return {
-      id: typeof raw?.id === 'string' ? raw.id : '',
+      id: typeof id === 'string' ? id : '',
       receivedAt,
       typeIndex: typeof type === 'number' && Number.isInteger(type) && type >= 1 && type <= 5 ? type : 0,
       command: this.guard.run('interactionCreate:command', () => commandLabel(interaction)) ?? 'none',
-      guildId: typeof raw?.guildId === 'string' ? raw.guildId : null,
-      channelId: typeof raw?.channelId === 'string' ? raw.channelId : null,
-      userId: typeof user?.id === 'string' ? user.id : null,
-      shard: shardOf(guild?.shardId),
+      guildId: typeof guildId === 'string' ? guildId : null,
+      channelId: typeof channelId === 'string' ? channelId : null,
+      userId:
+        this.guard.run('interactionCreate:user', () => (typeof user?.id === 'string' ? user.id : null)) ??
+        null,
+      shard: this.guard.run('interactionCreate:shard', () => shardOf(guild?.shardId)) ?? 0,
     };
   }
 

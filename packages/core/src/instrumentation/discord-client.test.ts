@@ -1,0 +1,86 @@
+// Hostile shapes into the discord.js layer, on a real discord.js Client that never logs in: the
+// events are emitted as discord.js would emit them, with payloads no well-behaved Discord sends.
+import { Client, GatewayIntentBits } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingBackend } from '../../test/recording-backend';
+import { defineCatalogue } from '../catalogue';
+import { HealthState } from '../health';
+import { MetricsRecorder } from '../recorders/metrics-recorder';
+import { MetricRegistry } from '../registry';
+import { type DiscordInstrumentation, instrumentDiscordClient } from './discord-client';
+
+const open: { client: Client; instrumentation: DiscordInstrumentation }[] = [];
+afterEach(async () => {
+  for (const { client, instrumentation } of open.splice(0)) {
+    instrumentation.close();
+    await client.destroy();
+  }
+});
+
+function attach() {
+  const client = new Client({ intents: [GatewayIntentBits.Guilds] });
+  const registry = new MetricRegistry();
+  const backend = new RecordingBackend();
+  registry.attach(backend);
+  const catalogue = defineCatalogue(registry, {
+    namespace: 'discord',
+    sources: {},
+    health: new HealthState(),
+  });
+  const instrumentation = instrumentDiscordClient(client, {
+    subscribers: [new MetricsRecorder(catalogue)],
+    guard: registry.guard,
+    catalogue,
+    labelValueCap: 300,
+    timerCap: 100,
+  });
+  open.push({ client, instrumentation });
+  const received = (type: string) =>
+    backend.counters.get(`discord_interactions_total{${type},received}`) ?? 0;
+  const errors = () =>
+    [...backend.counters].filter(([k, v]) => k.startsWith('argus_instrumentation_errors_total') && v > 0);
+  return { client, backend, received, errors };
+}
+
+describe('hostile shapes', () => {
+  it('counts an interaction whose type cannot be read, or is not an integer 1..5, as unknown', () => {
+    const { client, received, errors } = attach();
+    const throwing = {
+      id: '1',
+      get type(): number {
+        throw new Error('no type');
+      },
+    };
+    for (const interaction of [throwing, { id: '2', type: 2.5 }, { id: '3', type: '2' }, { id: '4' }, null])
+      client.emit('interactionCreate', interaction as never);
+    client.emit('interactionCreate', { id: '5', type: 3 } as never);
+    expect(received('unknown')).toBe(5);
+    expect(received('component')).toBe(1);
+    expect(received('undefined')).toBe(0);
+    expect(errors()).toEqual([]);
+  });
+
+  it('counts a gateway dispatch whose name is not a string as unknown, as a string label', () => {
+    const { client, backend } = attach();
+    for (const t of [42, { evil: true }, ['A'], 'MESSAGE_CREATE']) client.emit('raw', { t } as never);
+    client.emit('raw', { t: null } as never);
+    client.emit('raw', null as never);
+    expect(backend.counters.get('discord_gateway_events_total{unknown}')).toBe(3);
+    expect(backend.counters.get('discord_gateway_events_total{MESSAGE_CREATE}')).toBe(1);
+    const labels = [...backend.counters.keys()].filter((k) => k.startsWith('discord_gateway_events_total'));
+    expect(labels.sort()).toEqual([
+      'discord_gateway_events_total{MESSAGE_CREATE}',
+      'discord_gateway_events_total{unknown}',
+    ]);
+  });
+
+  it('survives REST events with missing or wrong fields', () => {
+    const { client, backend, errors } = attach();
+    client.rest.emit('response', null as never, null as never);
+    client.rest.emit('response', { method: 7, path: {} } as never, { status: '200' } as never);
+    client.rest.emit('rateLimited', null as never);
+    expect(errors()).toEqual([]);
+    expect(backend.counters.get('discord_rest_responses_total{GET,/,unknown}')).toBe(2);
+    expect(backend.counters.get('discord_ratelimits_total{user,GET,/}')).toBe(1);
+  });
+});
