@@ -63,6 +63,42 @@ describe('App', () => {
     expect(testid('waiting')).toBeTruthy();
   });
 
+  it('shows a sign-out control only with a token; it forgets the token and asks again', async () => {
+    const open = new FakeServer();
+    mount(open);
+    await flush();
+    stream(open);
+    expect(screen.queryByTestId('sign-out')).toBeNull();
+    cleanup();
+
+    const server = new FakeServer();
+    mount(server, 'let-me-in');
+    await flush();
+    stream(server);
+    expect(server.storage.get(TOKEN_KEY)).toBe('let-me-in');
+    fireEvent.click(testid('sign-out'));
+    await flush();
+    expect(testid('token-prompt')).toBeTruthy();
+    expect(testid('token-signed-out')).toBeTruthy();
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+    expect(screen.queryByTestId('sign-out')).toBeNull();
+    expect(server.openSources).toHaveLength(0);
+  });
+
+  it('signs out when another tab removes the token', async () => {
+    const server = new FakeServer();
+    mount(server, 'let-me-in');
+    await flush();
+    stream(server);
+    server.storage.delete(TOKEN_KEY);
+    window.dispatchEvent(
+      new StorageEvent('storage', { key: TOKEN_KEY, oldValue: 'let-me-in', newValue: null }),
+    );
+    await flush();
+    expect(testid('token-signed-out')).toBeTruthy();
+    expect(server.openSources).toHaveLength(0);
+  });
+
   it('prompts again, saying so, when the stored token is stale', async () => {
     const server = new FakeServer();
     server.config = { status: 401 };

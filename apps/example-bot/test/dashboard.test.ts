@@ -189,6 +189,39 @@ describe('the dashboard in Chromium', () => {
     await status(page, 'live');
     // The data routes refuse a request without it.
     expect((await fetch(`${base}/api/snapshot`)).status).toBe(401);
+    // Signing out forgets it: the prompt comes back, and stays after a reload.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('token-signed-out').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => localStorage.getItem('argus.dashboardToken'))).toBeNull();
+    await page.reload();
+    await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
     await page.close();
   }, 90_000);
+
+  it('never writes a stored token back: storage cleared while the page loads stays cleared', async () => {
+    // The bot still asks for 'correct-horse' (the previous test). A visit stores the token.
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/?token=correct-horse`);
+    await status(page, 'live');
+    // The next load's config answer is held until the storage has been cleared.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked!: () => void;
+    const configAsked = new Promise<void>((r) => (asked = r));
+    await page.route('**/api/config', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    await configAsked;
+    await page.evaluate(() => localStorage.clear());
+    release();
+    await status(page, 'live');
+    await page.unroute('**/api/config');
+    expect(await page.evaluate(() => localStorage.getItem('argus.dashboardToken'))).toBeNull();
+    await page.reload();
+    await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 60_000);
 });
