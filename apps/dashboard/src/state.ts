@@ -5,7 +5,7 @@ import { type Accessor, createContext, createMemo, createSignal, onCleanup, useC
 import { type Frame, SnapshotBuffer, windowOf } from './lib/buffer';
 import { type MetricNames, metricNames } from './lib/names';
 import type { Match } from './lib/series';
-import { clustersOf, type StatsInput } from './lib/stats';
+import { clustersOf, type StatsInput } from './lib/stats/input';
 import { applyTheme, saveTheme, storedTheme, systemTheme, type Theme } from './lib/theme';
 import { type StorageLike, TOKEN_KEY } from './lib/token';
 import { Transport, type TransportDeps, type TransportState } from './lib/transport';
