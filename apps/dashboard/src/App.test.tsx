@@ -288,6 +288,18 @@ describe('App', () => {
       'http://grafana.local:3000/d/argus-overview?kiosk',
     );
     expect(testid('grafana-link').getAttribute('href')).toBe('http://grafana.local:3000/d/argus-overview');
+    const tabs = [...document.querySelectorAll('[data-testid^="grafana-tab-"]')].map((t) =>
+      t.getAttribute('data-testid'),
+    );
+    expect(tabs).toEqual(
+      ['overview', 'interactions', 'gateway', 'rest', 'health', 'analytics'].map(
+        (b) => `grafana-tab-argus-${b}`,
+      ),
+    );
+    fireEvent.click(testid('grafana-tab-argus-analytics'));
+    expect(testid('grafana-frame').getAttribute('src')).toBe(
+      'http://grafana.local:3000/d/argus-analytics?kiosk',
+    );
   });
 
   it('the setup page makes no request at all', async () => {
