@@ -37,6 +37,11 @@ const argusOptions = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** One pixel of the full page as PNG bytes: two pixels of one colour encode to the same bytes. */
+function pixel(page: Page, x: number, y: number): Promise<Buffer> {
+  return page.screenshot({ fullPage: true, clip: { x, y, width: 1, height: 1 } });
+}
+
 async function status(page: Page, want: string, timeout = 20_000): Promise<void> {
   await page.getByTestId('connection-status').filter({ hasText: want }).waitFor({ timeout });
 }
@@ -126,6 +131,12 @@ describe('the dashboard in Chromium', () => {
       await page.getByTestId(`section-${section}`).waitFor();
       await page.waitForTimeout(500);
       await page.screenshot({ path: `${artifacts}${section}.png`, fullPage: true });
+      if (section === 'interactions' || section === 'setup') {
+        // A section longer than the window: the sidebar's background reaches the end of the page.
+        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        expect(height).toBeGreaterThan(900);
+        expect(await pixel(page, 2, height - 2)).toEqual(await pixel(page, 2, 400));
+      }
     }
     await page.getByTestId('nav-interactions').click();
     await expect
