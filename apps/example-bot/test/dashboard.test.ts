@@ -133,7 +133,7 @@ describe('the dashboard in Chromium', () => {
       await page.screenshot({ path: `${artifacts}${section}.png`, fullPage: true });
       if (section === 'interactions' || section === 'setup') {
         // A section longer than the window: the sidebar's background reaches the end of the page.
-        const height = await page.evaluate(() => document.documentElement.scrollHeight);
+        const height = await page.evaluate<number>('document.documentElement.scrollHeight');
         expect(height).toBeGreaterThan(900);
         expect(await pixel(page, 2, height - 2)).toEqual(await pixel(page, 2, 400));
       }
@@ -203,7 +203,7 @@ describe('the dashboard in Chromium', () => {
     // Signing out forgets it: the prompt comes back, and stays after a reload.
     await page.getByTestId('sign-out').click();
     await page.getByTestId('token-signed-out').waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => localStorage.getItem('argus.dashboardToken'))).toBeNull();
+    expect(await page.evaluate<string | null>("localStorage.getItem('argus.dashboardToken')")).toBeNull();
     await page.reload();
     await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
     await page.close();
@@ -226,11 +226,11 @@ describe('the dashboard in Chromium', () => {
     });
     await page.reload();
     await configAsked;
-    await page.evaluate(() => localStorage.clear());
+    await page.evaluate('localStorage.clear()');
     release();
     await status(page, 'live');
     await page.unroute('**/api/config');
-    expect(await page.evaluate(() => localStorage.getItem('argus.dashboardToken'))).toBeNull();
+    expect(await page.evaluate<string | null>("localStorage.getItem('argus.dashboardToken')")).toBeNull();
     await page.reload();
     await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
     await page.close();
