@@ -13,8 +13,8 @@ export default defineProject({
     // Like the root config: tests read core's sources, never a stale build of them.
     alias: [
       {
-        find: /^@argus\/core\/names$/,
-        replacement: fileURLToPath(new URL('../../packages/core/src/names.ts', import.meta.url)),
+        find: /^@argus\/core\/(names|wire)$/,
+        replacement: fileURLToPath(new URL('../../packages/core/src/$1.ts', import.meta.url)),
       },
     ],
   },

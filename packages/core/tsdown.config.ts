@@ -6,9 +6,10 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
   version: string;
 };
 
-// `@argus/core/names` is safe to bundle for the browser; `@argus/core/discordjs` is the discord.js layer.
+// `@argus/core/names` and `@argus/core/wire` are safe to bundle for the browser;
+// `@argus/core/discordjs` is the discord.js layer.
 export default defineConfig({
   ...base,
-  entry: ['src/index.ts', 'src/names.ts', 'src/discordjs.ts'],
+  entry: ['src/index.ts', 'src/names.ts', 'src/wire.ts', 'src/discordjs.ts'],
   define: { __ARGUS_VERSION__: JSON.stringify(version) },
 });

@@ -63,6 +63,42 @@ describe('App', () => {
     expect(testid('waiting')).toBeTruthy();
   });
 
+  it('shows a sign-out control only with a token; it forgets the token and asks again', async () => {
+    const open = new FakeServer();
+    mount(open);
+    await flush();
+    stream(open);
+    expect(screen.queryByTestId('sign-out')).toBeNull();
+    cleanup();
+
+    const server = new FakeServer();
+    mount(server, 'let-me-in');
+    await flush();
+    stream(server);
+    expect(server.storage.get(TOKEN_KEY)).toBe('let-me-in');
+    fireEvent.click(testid('sign-out'));
+    await flush();
+    expect(testid('token-prompt')).toBeTruthy();
+    expect(testid('token-signed-out')).toBeTruthy();
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+    expect(screen.queryByTestId('sign-out')).toBeNull();
+    expect(server.openSources).toHaveLength(0);
+  });
+
+  it('signs out when another tab removes the token', async () => {
+    const server = new FakeServer();
+    mount(server, 'let-me-in');
+    await flush();
+    stream(server);
+    server.storage.delete(TOKEN_KEY);
+    window.dispatchEvent(
+      new StorageEvent('storage', { key: TOKEN_KEY, oldValue: 'let-me-in', newValue: null }),
+    );
+    await flush();
+    expect(testid('token-signed-out')).toBeTruthy();
+    expect(server.openSources).toHaveLength(0);
+  });
+
   it('prompts again, saying so, when the stored token is stale', async () => {
     const server = new FakeServer();
     server.config = { status: 401 };
@@ -252,6 +288,18 @@ describe('App', () => {
       'http://grafana.local:3000/d/argus-overview?kiosk',
     );
     expect(testid('grafana-link').getAttribute('href')).toBe('http://grafana.local:3000/d/argus-overview');
+    const tabs = [...document.querySelectorAll('[data-testid^="grafana-tab-"]')].map((t) =>
+      t.getAttribute('data-testid'),
+    );
+    expect(tabs).toEqual(
+      ['overview', 'interactions', 'gateway', 'rest', 'health', 'analytics'].map(
+        (b) => `grafana-tab-argus-${b}`,
+      ),
+    );
+    fireEvent.click(testid('grafana-tab-argus-analytics'));
+    expect(testid('grafana-frame').getAttribute('src')).toBe(
+      'http://grafana.local:3000/d/argus-analytics?kiosk',
+    );
   });
 
   it('the setup page makes no request at all', async () => {

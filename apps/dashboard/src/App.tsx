@@ -158,6 +158,17 @@ export function App(props: { dashboard: Dashboard }) {
             <Show when={route() !== 'setup'}>
               <ConnectionStatus />
             </Show>
+            <Show when={dash.state().hasToken}>
+              <button
+                type="button"
+                class="sign-out"
+                data-testid="sign-out"
+                onClick={() => dash.signOut()}
+                title="Forget the dashboard token in this browser"
+              >
+                Sign out
+              </button>
+            </Show>
             <button
               type="button"
               class="icon"

@@ -7,6 +7,7 @@ import './styles.css';
 
 const storage = safeStorage();
 // `?token=` is taken out of the address bar at once; the token then lives in localStorage.
-const token = initialToken(location, history, storage);
+const { token, stored } = initialToken(location, history, storage);
 const root = document.getElementById('app');
-if (root) render(() => <App dashboard={createDashboard(browserDeps(storage), storage, token)} />, root);
+if (root)
+  render(() => <App dashboard={createDashboard(browserDeps(storage), storage, token, stored)} />, root);

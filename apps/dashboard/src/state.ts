@@ -5,9 +5,9 @@ import { type Accessor, createContext, createMemo, createSignal, onCleanup, useC
 import { type Frame, SnapshotBuffer, windowOf } from './lib/buffer';
 import { type MetricNames, metricNames } from './lib/names';
 import type { Match } from './lib/series';
-import { clustersOf, type StatsInput } from './lib/stats';
+import { clustersOf, type StatsInput } from './lib/stats/input';
 import { applyTheme, saveTheme, storedTheme, systemTheme, type Theme } from './lib/theme';
-import type { StorageLike } from './lib/token';
+import { type StorageLike, TOKEN_KEY } from './lib/token';
 import { Transport, type TransportDeps, type TransportState } from './lib/transport';
 import type { DashboardConfig, MetricsSnapshot } from './lib/types';
 
@@ -40,6 +40,8 @@ export interface Dashboard {
   /** Starts the transport once (not on the setup page, which fetches nothing). */
   ensureStarted(): void;
   submitToken(token: string): void;
+  /** Forgets the token in this browser and shows the prompt. */
+  signOut(): void;
   /** A GET on the bot's own `/api/*` with the token; a 401 shows the token prompt. */
   get(path: string): Promise<Response>;
   stop(): void;
@@ -49,12 +51,15 @@ export function createDashboard(
   deps: TransportDeps,
   storage: StorageLike | null,
   token: string | null,
+  /** The token was read from storage (so it is never written back). */
+  stored = false,
 ): Dashboard {
   const buffer = new SnapshotBuffer();
   const [state, setState] = createSignal<TransportState>({
     phase: 'loading',
     status: 'connecting',
     auth: null,
+    hasToken: token !== null,
     lastFrameAt: null,
     error: null,
   });
@@ -97,7 +102,16 @@ export function createDashboard(
       },
     },
     token,
+    stored,
   );
+  // A sign-out in another tab (or storage cleared there) signs this tab out too.
+  const onStorage = (e: StorageEvent) => {
+    if ((e.key === TOKEN_KEY || e.key === null) && e.newValue === null && transport.currentToken !== null) {
+      transport.signOut();
+    }
+  };
+  globalThis.addEventListener?.('storage', onStorage);
+  onCleanup(() => globalThis.removeEventListener?.('storage', onStorage));
 
   const names = createMemo(() => metricNames(config()?.namespace ?? 'discord'));
   const frames = createMemo<readonly Frame[]>(() => {
@@ -152,6 +166,9 @@ export function createDashboard(
     submitToken(t: string) {
       started = true;
       transport.setToken(t);
+    },
+    signOut() {
+      transport.signOut();
     },
     get: (path: string) => transport.get(path),
     stop() {

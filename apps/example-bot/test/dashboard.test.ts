@@ -37,6 +37,11 @@ const argusOptions = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** One pixel of the full page as PNG bytes: two pixels of one colour encode to the same bytes. */
+function pixel(page: Page, x: number, y: number): Promise<Buffer> {
+  return page.screenshot({ fullPage: true, clip: { x, y, width: 1, height: 1 } });
+}
+
 async function status(page: Page, want: string, timeout = 20_000): Promise<void> {
   await page.getByTestId('connection-status').filter({ hasText: want }).waitFor({ timeout });
 }
@@ -126,6 +131,12 @@ describe('the dashboard in Chromium', () => {
       await page.getByTestId(`section-${section}`).waitFor();
       await page.waitForTimeout(500);
       await page.screenshot({ path: `${artifacts}${section}.png`, fullPage: true });
+      if (section === 'interactions' || section === 'setup') {
+        // A section longer than the window: the sidebar's background reaches the end of the page.
+        const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+        expect(height).toBeGreaterThan(900);
+        expect(await pixel(page, 2, height - 2)).toEqual(await pixel(page, 2, 400));
+      }
     }
     await page.getByTestId('nav-interactions').click();
     await expect
@@ -189,6 +200,39 @@ describe('the dashboard in Chromium', () => {
     await status(page, 'live');
     // The data routes refuse a request without it.
     expect((await fetch(`${base}/api/snapshot`)).status).toBe(401);
+    // Signing out forgets it: the prompt comes back, and stays after a reload.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('token-signed-out').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate<string | null>("localStorage.getItem('argus.dashboardToken')")).toBeNull();
+    await page.reload();
+    await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
     await page.close();
   }, 90_000);
+
+  it('never writes a stored token back: storage cleared while the page loads stays cleared', async () => {
+    // The bot still asks for 'correct-horse' (the previous test). A visit stores the token.
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/?token=correct-horse`);
+    await status(page, 'live');
+    // The next load's config answer is held until the storage has been cleared.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let asked!: () => void;
+    const configAsked = new Promise<void>((r) => (asked = r));
+    await page.route('**/api/config', async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    await configAsked;
+    await page.evaluate('localStorage.clear()');
+    release();
+    await status(page, 'live');
+    await page.unroute('**/api/config');
+    expect(await page.evaluate<string | null>("localStorage.getItem('argus.dashboardToken')")).toBeNull();
+    await page.reload();
+    await page.getByTestId('token-prompt').waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 60_000);
 });

@@ -1,10 +1,8 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, Match, Switch } from 'solid-js';
+import type { AuthReason } from '../lib/transport';
 
-/** Asks for the dashboard token (on 401); `rejected` says the previous one no longer works. */
-export function TokenPrompt(props: {
-  reason: 'missing' | 'rejected' | null;
-  onSubmit: (token: string) => void;
-}) {
+/** Asks for the dashboard token (on 401 or after a sign-out); says why it asks. */
+export function TokenPrompt(props: { reason: AuthReason | null; onSubmit: (token: string) => void }) {
   const [value, setValue] = createSignal('');
   const submit = (e: Event) => {
     e.preventDefault();
@@ -14,14 +12,18 @@ export function TokenPrompt(props: {
   return (
     <form class="panel token-prompt" data-testid="token-prompt" onSubmit={submit}>
       <h2>Dashboard token needed</h2>
-      <Show
-        when={props.reason === 'rejected'}
+      <Switch
         fallback={<p>This dashboard is protected. Enter the token set in ARGUS_DASHBOARD_AUTH_TOKEN.</p>}
       >
-        <p class="error-text" data-testid="token-rejected">
-          The token was rejected (it may have changed). Enter the current dashboard token.
-        </p>
-      </Show>
+        <Match when={props.reason === 'rejected'}>
+          <p class="error-text" data-testid="token-rejected">
+            The token was rejected (it may have changed). Enter the current dashboard token.
+          </p>
+        </Match>
+        <Match when={props.reason === 'signed-out'}>
+          <p data-testid="token-signed-out">Signed out: this browser no longer keeps the token.</p>
+        </Match>
+      </Switch>
       <label>
         <span>Token</span>
         <input

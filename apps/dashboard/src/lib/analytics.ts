@@ -2,23 +2,38 @@
 // body is a failure, never an exception), the failures sorted into what the page says about them,
 // and the day series of the volume chart. The Analytics section only formats what comes out of here.
 
-/** Window choices, in days. */
-export const WINDOW_DAYS: readonly number[] = [1, 7, 30, 90];
+import {
+  type CommandStats,
+  type DayVolume,
+  type GuildActivity,
+  MAX_WINDOW_DAYS,
+  RESPONSE_DEADLINE_MS,
+  validateGuildId,
+} from '@argus/core/wire';
+
+export type { DayVolume };
+
+/** Window choices, in days (the longest is the most the server accepts). */
+export const WINDOW_DAYS: readonly number[] = [1, 7, 30, MAX_WINDOW_DAYS];
 export const DEFAULT_DAYS = 7;
 export const TOP_GUILDS_LIMIT = 10;
 export const SEARCH_LIMIT = 20;
 /** The server refuses longer search texts. */
 export const MAX_QUERY_LENGTH = 100;
 const DAY_MS = 86_400_000;
-/** Longest window the server accepts (90 days) plus the partial days at both ends. */
-const MAX_FILLED_DAYS = 92;
+/** Longest window the server accepts plus the partial days at both ends. */
+const MAX_FILLED_DAYS = MAX_WINDOW_DAYS + 2;
 
-const SNOWFLAKE = /^\d{17,20}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A Discord guild id: 17 to 20 digits. */
+/** A Discord guild id (a snowflake), by the same rule the server applies. */
 export function isGuildId(s: string): boolean {
-  return SNOWFLAKE.test(s);
+  try {
+    validateGuildId(s);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `#/analytics/<id>` (or `#analytics/<id>`) → the id; null for any other hash or a malformed id. */
@@ -35,12 +50,9 @@ export function guildHash(guildId: string | null): string {
 
 // ------------------------------------------------------------------ wire types
 
-export interface TopGuild {
-  guildId: string;
+/** A row of `top-guilds`: core's activity row with the guild's name from the bot's cache. */
+export interface TopGuild extends GuildActivity {
   name: string | null;
-  interactions: number;
-  commands: number;
-  errors: number;
 }
 
 export interface TopGuilds {
@@ -55,21 +67,7 @@ export interface GuildMatch {
   name: string | null;
 }
 
-export interface DayVolume {
-  /** UTC day, `YYYY-MM-DD`. */
-  day: string;
-  interactions: number;
-}
-
-export interface CommandStat {
-  command: string;
-  count: number;
-  errors: number;
-  /** 0..1. */
-  errorRatio: number;
-  avgMs: number | null;
-  p95Ms: number | null;
-}
+export type CommandStat = CommandStats;
 
 /** What every per-guild answer starts with. */
 export interface GuildHead {
@@ -235,7 +233,7 @@ export function parseShare(raw: unknown): ShareAnswer | null {
   const { o, ...h } = head;
   const share = nullableNum(o.share);
   if (!isCount(o.interactions) || !isCount(o.withinDeadline) || share === undefined) return null;
-  const deadlineMs = isNum(o.deadlineMs) && o.deadlineMs > 0 ? o.deadlineMs : 3000;
+  const deadlineMs = isNum(o.deadlineMs) && o.deadlineMs > 0 ? o.deadlineMs : RESPONSE_DEADLINE_MS;
   return { ...h, interactions: o.interactions, withinDeadline: o.withinDeadline, share, deadlineMs };
 }
 

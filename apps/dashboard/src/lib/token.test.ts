@@ -30,16 +30,23 @@ describe('initialToken', () => {
   it('prefers the URL token and removes it from the address bar', () => {
     const history = { replaceState: vi.fn() };
     const storage = memoryStorage({ [TOKEN_KEY]: 'old' });
-    expect(initialToken({ href: 'http://h/?token=new#/overview' }, history, storage)).toBe('new');
+    expect(initialToken({ href: 'http://h/?token=new#/overview' }, history, storage)).toEqual({
+      token: 'new',
+      stored: false,
+    });
     expect(history.replaceState).toHaveBeenCalledWith(null, '', '/#/overview');
   });
 
   it('falls back to the stored token', () => {
     const history = { replaceState: vi.fn() };
-    expect(initialToken({ href: 'http://h/' }, history, memoryStorage({ [TOKEN_KEY]: 'kept' }))).toBe('kept');
+    expect(initialToken({ href: 'http://h/' }, history, memoryStorage({ [TOKEN_KEY]: 'kept' }))).toEqual({
+      token: 'kept',
+      stored: true,
+    });
     expect(history.replaceState).not.toHaveBeenCalled();
-    expect(initialToken({ href: 'http://h/' }, history, memoryStorage())).toBeNull();
-    expect(initialToken({ href: 'http://h/' }, null, null)).toBeNull();
+    const none = { token: null, stored: false };
+    expect(initialToken({ href: 'http://h/' }, history, memoryStorage())).toEqual(none);
+    expect(initialToken({ href: 'http://h/' }, null, null)).toEqual(none);
   });
 
   it('survives a storage that throws', () => {
@@ -50,6 +57,6 @@ describe('initialToken', () => {
       setItem() {},
       removeItem() {},
     };
-    expect(initialToken({ href: 'http://h/' }, null, storage)).toBeNull();
+    expect(initialToken({ href: 'http://h/' }, null, storage)).toEqual({ token: null, stored: false });
   });
 });

@@ -42,6 +42,12 @@ export function extractUrlToken(href: string): { token: string | null; cleaned: 
   return { token: token.trim() === '' ? null : token.trim(), cleaned };
 }
 
+/** The token to start with, and whether it came from storage (then it is never written back). */
+export interface InitialToken {
+  token: string | null;
+  stored: boolean;
+}
+
 /**
  * The token to start with: `?token=` in the address bar (removed from it at once with
  * history.replaceState so it does not linger in history or screenshots), else the stored one.
@@ -50,7 +56,7 @@ export function initialToken(
   loc: { href: string },
   history: { replaceState(data: unknown, unused: string, url?: string): void } | null,
   storage: StorageLike | null,
-): string | null {
+): InitialToken {
   const { token, cleaned } = extractUrlToken(loc.href);
   if (cleaned !== null && history) {
     try {
@@ -59,11 +65,11 @@ export function initialToken(
       // A sandboxed frame may refuse; the token still works.
     }
   }
-  if (token) return token;
+  if (token) return { token, stored: false };
   try {
     const stored = storage?.getItem(TOKEN_KEY);
-    return stored && stored.trim() !== '' ? stored : null;
+    return stored && stored.trim() !== '' ? { token: stored, stored: true } : { token: null, stored: false };
   } catch {
-    return null;
+    return { token: null, stored: false };
   }
 }

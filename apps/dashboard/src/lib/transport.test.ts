@@ -4,7 +4,7 @@ import { TOKEN_KEY } from './token';
 import { backoffMs, streamUrl, Transport, type TransportState } from './transport';
 import type { DashboardConfig, MetricsSnapshot } from './types';
 
-function setup(token: string | null = null, server = new FakeServer()) {
+function setup(token: string | null = null, server = new FakeServer(), stored = false) {
   const frames: MetricsSnapshot[] = [];
   const configs: DashboardConfig[] = [];
   const states: TransportState[] = [];
@@ -12,6 +12,7 @@ function setup(token: string | null = null, server = new FakeServer()) {
     server.deps(),
     { onConfig: (c) => configs.push(c), onFrame: (f) => frames.push(f), onState: (s) => states.push(s) },
     token,
+    stored,
   );
   return { t, server, frames, configs, states };
 }
@@ -92,6 +93,60 @@ describe('Transport', () => {
     await t.get('/api/analytics/top-guilds?days=7');
     expect(t.current).toMatchObject({ phase: 'auth', auth: 'rejected' });
     expect(server.storage.has(TOKEN_KEY)).toBe(false);
+  });
+
+  it('never writes a stored token back: a storage cleared while the config is out stays cleared', async () => {
+    const server = new FakeServer();
+    server.storage.set(TOKEN_KEY, 'kept');
+    let answer!: () => void;
+    const held = new Promise<void>((r) => (answer = r));
+    const config = server.config;
+    server.config = 'network-error';
+    const deps = server.deps();
+    const fetch = deps.fetch;
+    // The config answer arrives only after the user (or another tab) cleared the storage.
+    deps.fetch = async (url, init) => {
+      if (url === '/api/config') {
+        await held;
+        server.config = config;
+      }
+      return fetch(url, init);
+    };
+    const t = new Transport(deps, { onConfig() {}, onFrame() {}, onState() {} }, 'kept', true);
+    t.start();
+    await flush();
+    server.storage.clear();
+    answer();
+    await flush();
+    expect(t.current.phase).toBe('ready');
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+    t.stop();
+  });
+
+  it('signOut() forgets the token, closes the stream and asks again; nothing reconnects', async () => {
+    const { t, server, states } = setup('s3cret');
+    t.start();
+    await flush();
+    server.lastSource!.send(emptySnapshot(1));
+    expect(server.storage.get(TOKEN_KEY)).toBe('s3cret');
+    expect(t.current).toMatchObject({ phase: 'ready', hasToken: true });
+    t.signOut();
+    expect(t.current).toMatchObject({ phase: 'auth', auth: 'signed-out', hasToken: false });
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+    expect(server.openSources).toHaveLength(0);
+    expect(t.currentToken).toBeNull();
+    const requests = server.requests.length;
+    const reported = states.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.requests).toHaveLength(requests);
+    expect(states).toHaveLength(reported);
+    expect(server.storage.has(TOKEN_KEY)).toBe(false);
+
+    t.setToken('s3cret');
+    await flush();
+    expect(t.current).toMatchObject({ phase: 'ready', hasToken: true });
+    expect(server.storage.get(TOKEN_KEY)).toBe('s3cret');
+    t.stop();
   });
 
   it('asks for a token on 401 and opens no stream', async () => {

@@ -2,6 +2,7 @@
 // polling fallback on /api/snapshot that keeps trying to get back to SSE.
 //
 //   start ──► config ──401──► auth (prompt; a stale stored token is forgotten)
+//               │           signOut() ──► auth (the stored token is removed, nothing reconnects)
 //               │ error: offline, retry with backoff
 //               ▼ ok
 //             SSE ──frame──► live
@@ -20,12 +21,15 @@ import { type DashboardConfig, type MetricsSnapshot, parseConfig, parseSnapshot 
 
 export type ConnectionStatus = 'connecting' | 'live' | 'polling' | 'stale' | 'offline';
 export type Phase = 'loading' | 'auth' | 'ready';
+export type AuthReason = 'missing' | 'rejected' | 'signed-out';
 
 export interface TransportState {
   phase: Phase;
   status: ConnectionStatus;
-  /** Why the token prompt shows: no token yet, or the token was rejected. */
-  auth: 'missing' | 'rejected' | null;
+  /** Why the token prompt shows: no token yet, the token was rejected, or the user signed out. */
+  auth: AuthReason | null;
+  /** Whether requests carry a token (what a sign-out control needs to know). */
+  hasToken: boolean;
   /** Client clock (ms) of the last frame received. */
   lastFrameAt: number | null;
   /** A short description of the last failure, for the offline message. */
@@ -80,6 +84,12 @@ class HttpError extends Error {}
 
 export class Transport {
   private token: string | null;
+  /**
+   * The token came from the prompt or the URL and is not stored yet. A token read from storage is
+   * never written back: that would undo a sign-out (or a cleared storage) that happened while a
+   * request was out.
+   */
+  private unsaved: boolean;
   private config: DashboardConfig | null = null;
   private es: EventSourceLike | null = null;
   /** Client time the current EventSource was opened or last delivered a frame. */
@@ -99,16 +109,21 @@ export class Transport {
     phase: 'loading',
     status: 'connecting',
     auth: null,
+    hasToken: false,
     lastFrameAt: null,
     error: null,
   };
 
+  /** `stored`: the token was read from storage (so it is not written there again). */
   constructor(
     private readonly deps: TransportDeps,
     private readonly handlers: TransportHandlers,
     token: string | null,
+    stored = false,
   ) {
     this.token = token;
+    this.unsaved = token !== null && !stored;
+    this.state.hasToken = token !== null;
   }
 
   get current(): TransportState {
@@ -126,7 +141,7 @@ export class Transport {
     this.sseFailures = 0;
     this.configFailures = 0;
     this.offline = false;
-    this.set({ phase: 'loading', auth: null, error: null });
+    this.set({ phase: 'loading', auth: null, hasToken: this.token !== null, error: null });
     this.ticker = this.deps.setInterval(() => this.tick(), 1000);
     void this.loadConfig(this.generation);
   }
@@ -140,7 +155,19 @@ export class Transport {
   /** A token from the prompt: try again with it. */
   setToken(token: string): void {
     this.token = token.trim() === '' ? null : token.trim();
+    this.unsaved = this.token !== null;
     this.start();
+  }
+
+  /** Forgets the token here and in storage, closes every connection and shows the prompt. */
+  signOut(): void {
+    this.forgetStored();
+    this.token = null;
+    this.unsaved = false;
+    this.generation++;
+    this.teardown();
+    this.stopped = true;
+    this.set({ phase: 'auth', auth: 'signed-out', hasToken: false, error: null });
   }
 
   /**
@@ -197,8 +224,10 @@ export class Transport {
     }, backoffMs(this.configFailures));
   }
 
+  /** Stores a token the server has just accepted, once. */
   private rememberToken(): void {
-    if (!this.token || !this.deps.storage) return;
+    if (!this.unsaved || !this.token || !this.deps.storage) return;
+    this.unsaved = false;
     try {
       this.deps.storage.setItem(TOKEN_KEY, this.token);
     } catch {
@@ -206,20 +235,23 @@ export class Transport {
     }
   }
 
+  private forgetStored(): void {
+    try {
+      this.deps.storage?.removeItem(TOKEN_KEY);
+    } catch {
+      // Denied: nothing was stored then.
+    }
+  }
+
   private unauthorized(): void {
     const hadToken = this.token !== null;
-    if (hadToken) {
-      try {
-        this.deps.storage?.removeItem(TOKEN_KEY);
-      } catch {
-        // ignore
-      }
-    }
+    if (hadToken) this.forgetStored();
     this.token = null;
+    this.unsaved = false;
     this.generation++;
     this.teardown();
     this.stopped = true;
-    this.set({ phase: 'auth', auth: hadToken ? 'rejected' : 'missing', error: null });
+    this.set({ phase: 'auth', auth: hadToken ? 'rejected' : 'missing', hasToken: false, error: null });
   }
 
   private interval(): number {

@@ -1,43 +1,22 @@
 // The dashboard API's wire types, and the snapshot as the app keeps it.
 //
-// `Wire*` mirror `MetricsSnapshot` in @argus/core (packages/core/src/snapshot.ts): compact, label
-// names and bucket bounds once per family, each series only its values. They are copied rather
-// than imported because core's root entry would bring discord.js and Node's global types into
-// this browser bundle's typecheck. `parseSnapshot` expands the wire form into one `Sample` per
-// value, as Prometheus exposes them, which is what the rest of the app reads.
+// The wire form of a snapshot comes from @argus/core's browser-safe subpath (`@argus/core/wire`),
+// so the page and the bot read one definition: compact, label names and bucket bounds once per
+// family, each series only its values. `parseSnapshot` expands it into one `Sample` per value, as
+// Prometheus exposes them, which is what the rest of the app reads.
 
-/** A counter, gauge, info or untyped series: label values (in `labelNames` order) and value. */
-export type WireSeries = [labelValues: string[], value: number];
+import type { SnapshotMetricType } from '@argus/core/wire';
 
-/** A histogram series: label values, cumulative bucket counts aligned with `le`, sum and count. */
-export type WireHistogramSeries = [labelValues: string[], buckets: number[], sum: number, count: number];
+export type {
+  MetricsSnapshot as WireSnapshot,
+  SnapshotFamily as WireFamily,
+  SnapshotHistogramFamily as WireHistogramFamily,
+  SnapshotHistogramSeries as WireHistogramSeries,
+  SnapshotScalarFamily as WireScalarFamily,
+  SnapshotSeries as WireSeries,
+} from '@argus/core/wire';
 
-export interface WireScalarFamily {
-  type: 'counter' | 'gauge' | 'info' | 'untyped';
-  help: string;
-  labelNames: string[];
-  series: WireSeries[];
-}
-
-export interface WireHistogramFamily {
-  type: 'histogram';
-  help: string;
-  labelNames: string[];
-  /** Upper bounds as Prometheus spells them in `le`, ending with `+Inf`. */
-  le: string[];
-  series: WireHistogramSeries[];
-}
-
-export type WireFamily = WireScalarFamily | WireHistogramFamily;
-
-/** What `/api/snapshot` answers and each `/api/stream` frame carries. */
-export interface WireSnapshot {
-  /** Milliseconds since the epoch (server clock). */
-  time: number;
-  metrics: Record<string, WireFamily>;
-}
-
-export type MetricType = WireFamily['type'];
+export type MetricType = SnapshotMetricType;
 
 /** Read-only: the samples of one series share the object. */
 export type Labels = Readonly<Record<string, string>>;
@@ -62,7 +41,10 @@ export interface MetricsSnapshot {
   metrics: Record<string, Family>;
 }
 
-/** `GET /api/config`. */
+/**
+ * `GET /api/config`. @argus/server owns this shape (`DashboardConfigBody`), and core cannot
+ * re-export a server type, so it is spelt out here and read leniently.
+ */
 export interface DashboardConfig {
   version: string;
   namespace: string;

@@ -2,10 +2,10 @@ import { cleanup, fireEvent, render, screen } from '@solidjs/testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
 import { UNAVAILABLE } from '../lib/analytics';
+import { REFRESH_MS, SEARCH_DEBOUNCE_MS } from '../lib/analytics-store';
 import { TOKEN_KEY } from '../lib/token';
 import { createDashboard } from '../state';
 import { type Answer, emptySnapshot, FakeServer } from '../test/fakes';
-import { REFRESH_MS, SEARCH_DEBOUNCE_MS } from './Analytics';
 
 const ALPHA = '111111111111111111';
 const BETA = '22222222222222222222';

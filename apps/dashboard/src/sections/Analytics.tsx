@@ -1,33 +1,20 @@
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createMemo, For, onCleanup, Show } from 'solid-js';
 import { Chart, type ChartData } from '../components/Chart';
 import { type Column, DataTable } from '../components/DataTable';
 import { Panel, Section } from '../components/Panel';
 import { StatCard, toneAbove, toneBelow } from '../components/StatCard';
 import {
   type CommandStat,
-  DEFAULT_DAYS,
   daySeconds,
-  type Failure,
   type GuildAnalytics,
-  type GuildMatch,
-  guildHash,
-  guildOfHash,
   isEmpty,
-  isGuildId,
-  loadGuild,
-  loadTopGuilds,
   MAX_QUERY_LENGTH,
-  searchGuilds,
-  type TopGuilds,
   WINDOW_DAYS,
 } from '../lib/analytics';
+import { browserAnalyticsEnv, createAnalyticsStore } from '../lib/analytics-store';
 import { fmtCount, fmtMs, fmtPercent } from '../lib/format';
 import { useDashboard } from '../state';
 
-/** The selected guild and the busiest guilds are fetched again this often while the page shows. */
-export const REFRESH_MS = 60_000;
-/** Typing pause before a name search. */
-export const SEARCH_DEBOUNCE_MS = 250;
 const TOP_COMMANDS = 10;
 
 /** Milliseconds as the formatters take them (seconds). */
@@ -93,198 +80,17 @@ function AnalyticsOff() {
 
 function AnalyticsView() {
   const dash = useDashboard();
-  const get = (path: string) => dash.get(path);
-  const [days, setDays] = createSignal(DEFAULT_DAYS);
-  // Invalid ids in the hash are ignored: nothing is selected.
-  const [guildId, setGuildId] = createSignal<string | null>(guildOfHash(location.hash));
-  const [names, setNames] = createSignal<ReadonlyMap<string, string>>(new Map());
-  const [top, setTop] = createSignal<TopGuilds | null>(null);
-  const [topFailure, setTopFailure] = createSignal<Failure | null>(null);
-  const [guild, setGuild] = createSignal<GuildAnalytics | null>(null);
-  const [guildFailure, setGuildFailure] = createSignal<Failure | null>(null);
-  const [guildLoading, setGuildLoading] = createSignal(false);
-  const [text, setText] = createSignal('');
-  const [matches, setMatches] = createSignal<GuildMatch[] | null>(null);
-  const [searchFailure, setSearchFailure] = createSignal<Failure | null>(null);
-
-  // Every request of a kind gets the next number; an answer to an older one is dropped, so a
-  // slow answer for another guild, window or text never overwrites a newer one.
-  let topSeq = 0;
-  let guildSeq = 0;
-  let searchSeq = 0;
-  let searched = '';
-  let debounce: ReturnType<typeof setTimeout> | undefined;
-
-  const remember = (rows: readonly { guildId: string; name: string | null }[]) => {
-    const next = new Map(names());
-    for (const r of rows) if (r.name !== null) next.set(r.guildId, r.name);
-    setNames(next);
-  };
-
-  const loadTop = async () => {
-    const seq = ++topSeq;
-    const r = await loadTopGuilds(get, days());
-    if (seq !== topSeq) return;
-    if (r.ok) {
-      remember(r.value.rows);
-      setTop(r.value);
-      setTopFailure(null);
-    } else setTopFailure(r.failure);
-  };
-
-  const loadSelected = async () => {
-    const seq = ++guildSeq;
-    const id = guildId();
-    if (id === null) {
-      setGuildLoading(false);
-      return;
-    }
-    setGuildLoading(true);
-    const r = await loadGuild(get, id, days());
-    if (seq !== guildSeq) return;
-    setGuildLoading(false);
-    if (r.ok) {
-      if (r.value.name !== null) remember([r.value]);
-      setGuild(r.value);
-      setGuildFailure(null);
-    } else setGuildFailure(r.failure);
-  };
-
-  // The guild's four queries first, then the list: the server runs 4 analytics queries at once
-  // by default and refuses more (503 busy).
-  const loadBoth = async () => {
-    await loadSelected();
-    await loadTop();
-  };
-
-  // Another window: both start over (the old figures are for another period).
-  createEffect(
-    on(days, () => {
-      setTop(null);
-      setTopFailure(null);
-      setGuild(null);
-      setGuildFailure(null);
-      void loadBoth();
-    }),
-  );
-  createEffect(
-    on(
-      guildId,
-      () => {
-        setGuild(null);
-        setGuildFailure(null);
-        void loadSelected();
-      },
-      { defer: true },
-    ),
-  );
-
-  const runSearch = async (q: string) => {
-    clearTimeout(debounce);
-    const seq = ++searchSeq;
-    searched = q;
-    const r = await searchGuilds(get, q);
-    if (seq !== searchSeq) return;
-    if (r.ok) {
-      remember(r.value);
-      setMatches(r.value);
-      setSearchFailure(null);
-    } else {
-      setMatches(null);
-      setSearchFailure(r.failure);
-    }
-  };
-
-  const clearSearch = () => {
-    clearTimeout(debounce);
-    searchSeq++;
-    setText('');
-    setMatches(null);
-    setSearchFailure(null);
-  };
-
-  const onSearchInput = (value: string) => {
-    setText(value);
-    clearTimeout(debounce);
-    const q = value.trim();
-    if (q === '') {
-      searchSeq++;
-      setMatches(null);
-      setSearchFailure(null);
-      return;
-    }
-    debounce = setTimeout(() => void runSearch(q), SEARCH_DEBOUNCE_MS);
-  };
+  const store = createAnalyticsStore(browserAnalyticsEnv((path) => dash.get(path)));
+  onCleanup(() => store.dispose());
+  const { days, guildId, top, topFailure, guildLoading, current, title, text, matches, failure } = store;
 
   const onSearchKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') return clearSearch();
+    if (e.key === 'Escape') return store.clearSearch();
     if (e.key !== 'Enter') return;
     e.preventDefault();
-    const q = text().trim();
-    if (isGuildId(q)) select(q);
-    else if (q !== '') void runSearch(q);
+    store.enter();
   };
 
-  /** Selects a guild and records it in the hash (a history entry: Back returns to the previous one). */
-  const select = (id: string) => {
-    if (!isGuildId(id)) return;
-    clearSearch();
-    setGuildId(id);
-    const hash = guildHash(id);
-    if (location.hash !== hash) location.hash = hash;
-  };
-
-  // Back/forward and edited addresses: the hash is the selection.
-  const onHash = () => {
-    if (/^#\/?analytics(?:[/?]|$)/i.test(location.hash)) setGuildId(guildOfHash(location.hash));
-  };
-  window.addEventListener('hashchange', onHash);
-
-  // Refresh every minute, not while the tab is hidden (then once when it shows again).
-  let overdue = false;
-  const refresh = () => void loadBoth();
-  const timer = setInterval(() => {
-    if (document.visibilityState === 'hidden') overdue = true;
-    else refresh();
-  }, REFRESH_MS);
-  const onVisibility = () => {
-    if (document.visibilityState === 'hidden' || !overdue) return;
-    overdue = false;
-    refresh();
-  };
-  document.addEventListener('visibilitychange', onVisibility);
-
-  onCleanup(() => {
-    clearInterval(timer);
-    clearTimeout(debounce);
-    window.removeEventListener('hashchange', onHash);
-    document.removeEventListener('visibilitychange', onVisibility);
-    topSeq++;
-    guildSeq++;
-    searchSeq++;
-  });
-
-  const retry = async () => {
-    if (searchFailure() && searched !== '') void runSearch(searched);
-    if (guildFailure()) await loadSelected();
-    if (topFailure() || top() === null) await loadTop();
-  };
-
-  // One banner: the selected guild's failure, else the list's, else the search's. A 401 shows
-  // the token prompt instead of this page.
-  const failure = createMemo(
-    () =>
-      [guildFailure(), topFailure(), searchFailure()].find((f) => f !== null && f.kind !== 'auth') ?? null,
-  );
-
-  const current = createMemo(() => {
-    const g = guild();
-    return g !== null && g.guildId === guildId() && g.days === days() ? g : null;
-  });
-  const title = () => {
-    const id = guildId();
-    return id === null ? '' : (names().get(id) ?? id);
-  };
   const volume = createMemo<ChartData>(() => {
     const v = current()?.volume ?? [];
     return {
@@ -307,8 +113,7 @@ function AnalyticsView() {
             data-testid="analytics-window"
             value={String(days())}
             onChange={(e) => {
-              const d = Number(e.currentTarget.value);
-              if (WINDOW_DAYS.includes(d)) setDays(d);
+              store.setDays(Number(e.currentTarget.value));
             }}
           >
             <For each={WINDOW_DAYS}>{(d) => <option value={String(d)}>{windowText(d)}</option>}</For>
@@ -327,7 +132,12 @@ function AnalyticsView() {
               </Show>
             </span>
             <Show when={f().retry}>
-              <button type="button" class="small" data-testid="analytics-retry" onClick={() => void retry()}>
+              <button
+                type="button"
+                class="small"
+                data-testid="analytics-retry"
+                onClick={() => void store.retry()}
+              >
                 Retry
               </button>
             </Show>
@@ -350,7 +160,7 @@ function AnalyticsView() {
               spellcheck={false}
               maxLength={MAX_QUERY_LENGTH}
               value={text()}
-              onInput={(e) => onSearchInput(e.currentTarget.value)}
+              onInput={(e) => store.input(e.currentTarget.value)}
               onKeyDown={onSearchKey}
             />
             <p class="hint">Part of a name, or a guild id and Enter.</p>
@@ -373,7 +183,7 @@ function AnalyticsView() {
                             class="guild-row"
                             data-testid="analytics-guild-match"
                             data-guild-id={g.guildId}
-                            onClick={() => select(g.guildId)}
+                            onClick={() => store.select(g.guildId)}
                           >
                             <span class="guild-name">{g.name ?? g.guildId}</span>
                             <span class="mono hint">{g.guildId}</span>
@@ -464,7 +274,7 @@ function AnalyticsView() {
                               data-guild-id={g.guildId}
                               aria-pressed={guildId() === g.guildId}
                               aria-label={`${g.name ?? g.guildId}: ${fmtCount(g.interactions)} interactions, ${fmtCount(g.commands)} commands, ${fmtPercent(share, 1)} errors`}
-                              onClick={() => select(g.guildId)}
+                              onClick={() => store.select(g.guildId)}
                             >
                               <span class="guild-name" title={g.name === null ? undefined : g.name}>
                                 {g.name ?? g.guildId}

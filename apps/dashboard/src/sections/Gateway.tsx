@@ -3,7 +3,7 @@ import { Chart, groupedChart } from '../components/Chart';
 import { type Column, DataTable } from '../components/DataTable';
 import { Panel, Section } from '../components/Panel';
 import { fmtCount, fmtMs, fmtRate } from '../lib/format';
-import { eventRates, gatewayCharts, type ShardRow, shardRows } from '../lib/stats';
+import { eventRates, gatewayCharts, type ShardRow, shardRows } from '../lib/stats/gateway';
 import { useDashboard } from '../state';
 
 const upText = (up: boolean | null) => (up === null ? 'unknown' : up ? 'up' : 'down');

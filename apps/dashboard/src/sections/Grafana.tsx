@@ -8,6 +8,8 @@ export const BOARDS: readonly { uid: string; title: string }[] = [
   { uid: 'argus-gateway', title: 'Gateway' },
   { uid: 'argus-rest', title: 'REST' },
   { uid: 'argus-health', title: 'Health' },
+  // Per-guild figures: this board reads the ClickHouse data source, not Prometheus.
+  { uid: 'argus-analytics', title: 'Analytics' },
 ];
 
 /** The Grafana base URL without a trailing slash, or null unless it is http(s). */
@@ -62,7 +64,8 @@ export function Grafana() {
               </li>
               <li>
                 In Grafana, add the Prometheus data source, then import the Argus boards (Dashboards › New ›
-                Import) from the repository's <code>deploy/grafana</code> folder.
+                Import) from the repository's <code>deploy/grafana</code> folder. The Analytics board reads
+                per-guild analytics from a ClickHouse data source.
               </li>
               <li>
                 To see the boards here, set <code>ARGUS_GRAFANA_URL</code> (or the <code>grafanaUrl</code>{' '}

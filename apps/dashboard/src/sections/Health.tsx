@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js';
 import { type Column, DataTable } from '../components/DataTable';
 import { Panel, Section } from '../components/Panel';
 import { fmtCount } from '../lib/format';
-import { type CounterRow, health } from '../lib/stats';
+import { type CounterRow, health } from '../lib/stats/health';
 import { useDashboard } from '../state';
 
 const SUBSYSTEM_COLUMNS: Column<{ subsystem: string; up: boolean }>[] = [

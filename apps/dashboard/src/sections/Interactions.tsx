@@ -13,7 +13,7 @@ import {
   commandRows,
   interactionsByType,
   sortCommandRows,
-} from '../lib/stats';
+} from '../lib/stats/interactions';
 import { useDashboard } from '../state';
 
 const COLUMNS: { key: CommandSortKey; label: string; title: string }[] = [

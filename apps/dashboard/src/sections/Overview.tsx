@@ -2,7 +2,7 @@ import { createMemo, For, Show } from 'solid-js';
 import { Section } from '../components/Panel';
 import { StatCard, toneAbove, toneBelow } from '../components/StatCard';
 import { fmtBytes, fmtCount, fmtMs, fmtPercent, fmtRate, fmtSeconds } from '../lib/format';
-import { overview, overviewSparklines } from '../lib/stats';
+import { overview, overviewSparklines } from '../lib/stats/overview';
 import { useDashboard } from '../state';
 
 export function Overview() {

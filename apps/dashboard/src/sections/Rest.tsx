@@ -10,7 +10,7 @@ import {
   rateLimitRows,
   restCharts,
   routeRows,
-} from '../lib/stats';
+} from '../lib/stats/rest';
 import { useDashboard } from '../state';
 
 const LIMIT_COLUMNS: Column<RateLimitRow>[] = [

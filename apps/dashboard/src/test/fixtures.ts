@@ -3,8 +3,9 @@
 // histograms by base name with bounds ending in `+Inf`); `snapshot()` is that frame read by
 // `parseSnapshot`, as the app keeps it.
 
-import { SnapshotBuffer } from '../lib/buffer';
+import { SnapshotBuffer, windowOf } from '../lib/buffer';
 import { metricNames } from '../lib/names';
+import type { StatsInput } from '../lib/stats/input';
 import {
   type Labels,
   type MetricsSnapshot,
@@ -235,4 +236,19 @@ export function demoBuffer(namespace = 'discord', steps = 6): SnapshotBuffer {
   const buffer = new SnapshotBuffer();
   for (const frame of demoFrames(namespace, steps)) buffer.push(parseSnapshot(frame)!);
   return buffer;
+}
+
+/** What the sections compute from: a buffer, its rolling window, the names and the cluster match. */
+export function statsInput(
+  buffer: SnapshotBuffer,
+  namespace = 'discord',
+  windowMs = 5 * 60_000,
+  match = {},
+): StatsInput {
+  return {
+    frames: buffer.frames,
+    window: windowOf(buffer.frames, windowMs),
+    names: metricNames(namespace),
+    match,
+  };
 }
