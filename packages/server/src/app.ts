@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { registerAnalytics } from './analytics';
 import { AuthFailureLog, requireToken } from './auth';
 import { DashboardRoutes } from './dashboard';
+import { provideErrorResponse } from './internal/error-headers';
 import { onServerClose } from './lifecycle';
 import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 import { hardening } from './security';
@@ -47,6 +48,13 @@ export function createApp(options: CreateAppOptions): ArgusApp {
   const app = new Hono();
 
   app.use('*', ...hardening(config.grafanaUrl), lastResort(guard), bodyCap(maxBodyBytes));
+  provideErrorResponse(app, async () => {
+    // A request the server refuses before the app sees it gets the headers this would carry.
+    const sample = new Hono();
+    sample.use('*', ...hardening(config.grafanaUrl));
+    sample.all('*', (c) => plain(c, 400));
+    return sample.request('/');
+  });
   app.notFound((c) => plain(c, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) return plain(c, error.status);
@@ -139,8 +147,9 @@ function lastResort(guard: FailOpenGuard): MiddlewareHandler {
 
 /**
  * 413 for a body over the cap on any route: a declared Content-Length is checked at once (GET
- * and HEAD included); a chunked body is counted by hono's bodyLimit. The connection is closed so
- * the rest of an oversized body is never read.
+ * and HEAD included); a chunked body on other methods is counted by hono's bodyLimit as it is
+ * read. A GET or HEAD body is never read at all, and startServer closes the connection after
+ * answering a request whose body is still arriving, so no body is read past the answer.
  */
 function bodyCap(maxBytes: number): MiddlewareHandler {
   const tooLarge = (c: Context) => plain(c, 413, { Connection: 'close' });
