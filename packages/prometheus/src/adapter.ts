@@ -11,6 +11,7 @@ import type {
   SnapshotScalarFamily,
   SnapshotSeries,
 } from '@argus/core';
+import { isForbiddenLabel } from '@argus/core';
 import {
   collectDefaultMetrics,
   type Metric,
@@ -36,6 +37,12 @@ export interface PrometheusAdapterOptions<T extends RegistryContentType = Promet
   processMetrics?: boolean;
   /** Prefix for the default process metrics, e.g. `'bot_'`. Default none. */
   prefix?: string;
+  /**
+   * Labels every default process metric carries, e.g. `{ cluster: 'eu-1' }`: pass the
+   * `MetricRegistry`'s `defaultLabels` so the process metrics carry them like every Argus metric.
+   * Default none.
+   */
+  processMetricsLabels?: Readonly<Record<string, string>>;
   /**
    * The prom-client registry to expose through. Default: a new one owned by the adapter (never
    * prom-client's global registry).
@@ -68,6 +75,7 @@ type ForeignMetric = {
 
 const NOOP_SERIES: CounterSeries & HistogramSeries = Object.freeze({ inc() {}, observe() {} });
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
  * Argus' Prometheus backend.
@@ -102,7 +110,7 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
   private closed = false;
 
   constructor(options: PrometheusAdapterOptions<T> = {}) {
-    const { processMetrics = true, prefix, registry, guard } = options;
+    const { processMetrics = true, prefix, registry, guard, processMetricsLabels } = options;
     if (typeof processMetrics !== 'boolean') {
       throw new TypeError(
         `PrometheusAdapter option "processMetrics" must be a boolean, got ${String(processMetrics)}`,
@@ -123,7 +131,8 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
       text: formatView(this.registry, TEXT_CONTENT_TYPE),
       openmetrics: formatView(this.registry, OPENMETRICS_CONTENT_TYPE),
     };
-    this.processMetricNames = processMetrics ? this.collectProcessMetrics(prefix ?? '') : [];
+    const labels = checkProcessMetricsLabels(processMetricsLabels);
+    this.processMetricNames = processMetrics ? this.collectProcessMetrics(prefix ?? '', labels) : [];
   }
 
   define(def: BackendMetricDef): void {
@@ -361,11 +370,11 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     return labels !== undefined && labels !== null && Object.keys(labels).length > 0;
   }
 
-  private collectProcessMetrics(prefix: string): string[] {
+  private collectProcessMetrics(prefix: string, labels: Record<string, string>): string[] {
     const before = new Set(this.registry.getMetricsAsArray());
     const added = () => this.registry.getMetricsAsArray().filter((m) => !before.has(m));
     try {
-      collectDefaultMetrics({ register: this.registry, prefix });
+      collectDefaultMetrics({ register: this.registry, prefix, labels });
     } catch (error) {
       for (const metric of added()) this.registry.removeSingleMetric(metric.name);
       throw new Error(
@@ -389,6 +398,31 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
       // A broken guard must not reach the scrape either.
     }
   }
+}
+
+/** The `processMetricsLabels` option, checked: a copy, or a TypeError naming what is wrong. */
+function checkProcessMetricsLabels(labels: unknown): Record<string, string> {
+  if (labels === undefined) return {};
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw new TypeError(
+      `PrometheusAdapter option "processMetricsLabels" must be an object of label values, got ${JSON.stringify(labels)}`,
+    );
+  }
+  const checked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__') || isForbiddenLabel(name)) {
+      throw new TypeError(
+        `PrometheusAdapter option "processMetricsLabels": ${JSON.stringify(name)} cannot be a label name`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new TypeError(
+        `PrometheusAdapter option "processMetricsLabels": ${JSON.stringify(name)} must be a string, got ${typeof value}`,
+      );
+    }
+    checked[name] = value;
+  }
+  return checked;
 }
 
 /**

@@ -419,6 +419,44 @@ describe('default process metrics', () => {
     }
   });
 
+  it('carry the labels given in processMetricsLabels, so every metric has the cluster label', async () => {
+    const registry = new MetricRegistry({ defaultLabels: { cluster: 'eu-1' } });
+    const adapter = new PrometheusAdapter({
+      guard: registry.guard,
+      processMetricsLabels: { cluster: 'eu-1' },
+    });
+    registry.attach(adapter);
+    try {
+      for (const format of ['text', 'openmetrics'] as const) {
+        const text = await adapter.render(format);
+        const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+        const families = new Set(
+          text
+            .split('\n')
+            .filter((line) => line.startsWith('# TYPE '))
+            .map((line) => line.split(' ')[2]!),
+        );
+        const processFamilies = [...families].filter((name) => /^(?:process|nodejs)_/.test(name));
+        expect(processFamilies.length).toBeGreaterThanOrEqual(20);
+        expect(samples.filter((line) => !/[{,]cluster="eu-1"[,}]/.test(line))).toEqual([]);
+      }
+    } finally {
+      adapter.close();
+    }
+  });
+
+  it.each([
+    [{ 'bad-name': 'x' }, /"processMetricsLabels".*"bad-name"/],
+    [{ __reserved: 'x' }, /"processMetricsLabels".*"__reserved"/],
+    [{ guild_id: 'x' }, /"processMetricsLabels".*"guild_id"/],
+    [{ cluster: 1 }, /"processMetricsLabels".*"cluster".*string/],
+    ['cluster', /"processMetricsLabels" must be an object/],
+  ])('refuses processMetricsLabels %j with an error naming the option', (labels, message) => {
+    expect(
+      () => new PrometheusAdapter({ processMetricsLabels: labels as unknown as Record<string, string> }),
+    ).toThrow(message);
+  });
+
   it('are absent with processMetrics: false', async () => {
     const adapter = new PrometheusAdapter({ processMetrics: false });
     const text = await adapter.render();
