@@ -344,6 +344,23 @@ describe('body cap', () => {
     expect(bogus.status).toBe(413);
   });
 
+  it('never touches the body of a GET or HEAD (a lazy request would build a whole Request for it)', async () => {
+    const { app } = setup();
+    for (const method of ['GET', 'HEAD']) {
+      const request = new Request('http://argus.test/metrics', { method });
+      let touched = 0;
+      // @hono/node-server's request builds a standard Request, signal and all, once its body is read.
+      Object.defineProperty(request, 'body', {
+        get() {
+          touched++;
+          return null;
+        },
+      });
+      expect((await app.fetch(request)).status, method).toBe(200);
+      expect(touched, method).toBe(0);
+    }
+  });
+
   it('lets a small body through to the normal answer and honours a custom cap', async () => {
     const { app } = setup({ maxBodyBytes: 10 });
     expect((await app.request('/healthz', { method: 'POST', body: 'tiny' })).status).toBe(405);

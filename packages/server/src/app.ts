@@ -157,6 +157,10 @@ function bodyCap(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const declared = c.req.header('content-length');
     if (declared !== undefined && !(Number(declared) <= maxBytes)) return tooLarge(c);
+    // No route reads a GET or HEAD body (fetch requests cannot carry one), and asking for it
+    // makes @hono/node-server build a whole standard Request, signal included, per request.
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
     const body = c.req.raw.body;
     if (body && declared === undefined) {
       // startServer keeps @hono/node-server from replacing the global Request, so its lazy
