@@ -12,7 +12,7 @@ import { hardening } from './security';
 import type { ArgusApp, CreateAppOptions, ExpositionFormat, ReadinessReport, RouteTools } from './types';
 
 /** Default request body cap. The bot has no route that takes a body. */
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 const ALLOW_GET = 'GET, HEAD';
 

@@ -19,7 +19,7 @@ const DEFAULTS = {
 const CLOSE_SWEEP_MS = 20;
 
 /** Why listening failed, in words a bot author can act on. */
-export function describeListenError(error: unknown): string {
+function describeListenError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EADDRINUSE':
