@@ -77,6 +77,9 @@ const NOOP_SERIES: CounterSeries & HistogramSeries = Object.freeze({ inc() {}, o
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** prom-client's gauges named like counters; left out of the default metrics (see collectProcessMetrics). */
+const MISNAMED_DEFAULT_METRICS = /^(?:\w+_)?nodejs_active_(?:handles|requests|resources)_total$/;
+
 /**
  * Argus' Prometheus backend.
  *
@@ -90,8 +93,6 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * other metric (default process metrics, your own prom-client metrics) is formatted by
  * prom-client itself, one metric at a time, so a failing collector only loses its own lines.
  */
-const MISNAMED_DEFAULT_METRICS = /^(?:\w+_)?nodejs_active_(?:handles|requests|resources)_total$/;
-
 export class PrometheusAdapter<T extends RegistryContentType = PrometheusContentType>
   implements MetricBackend
 {
@@ -179,11 +180,6 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
   }
 
   /**
-   * The exposition of everything in `registry`: the classic text format (default) or
-   * OpenMetrics (ends with `# EOF`). Never rejects: a metric whose collection fails is left out
-   * of this scrape and counted as `scrape:<name>`.
-   */
-  /**
    * Every metric of the registry in the dashboard's shape: Argus families straight from their
    * state, other prom-client metrics (process metrics, your own) through their collectors. A
    * metric that fails is left out and reported (`snapshot:<name>`); this never rejects.
@@ -214,6 +210,11 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     return { time: Date.now(), metrics };
   }
 
+  /**
+   * The exposition of everything in `registry`: the classic text format (default) or
+   * OpenMetrics (ends with `# EOF`). Never rejects: a metric whose collection fails is left out
+   * of this scrape and counted as `scrape:<name>`.
+   */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
     const openMetrics = format === 'openmetrics';
     const end = openMetrics ? '# EOF\n' : '';
