@@ -28,6 +28,7 @@ import {
   InfoFamily,
 } from './families';
 import { contentType, type ExpositionFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './format';
+import { ExpositionBuffer } from './internal/exposition-buffer';
 
 export interface PrometheusAdapterOptions<T extends RegistryContentType = PrometheusContentType> {
   /**
@@ -109,6 +110,8 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     this.registry.contentType === OPENMETRICS_CONTENT_TYPE;
   private readonly reportFailure = (hook: string, error: unknown): void => this.report(hook, error);
   private closed = false;
+  /** Bytes of the last exposition: the next one starts with room for as much. */
+  private lastSize = 0;
 
   constructor(options: PrometheusAdapterOptions<T> = {}) {
     const { processMetrics = true, prefix, registry, guard, processMetricsLabels } = options;
@@ -216,49 +219,75 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
    * of this scrape and counted as `scrape:<name>`.
    */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
+    return (await this.expose(format, false)).toString();
+  }
+
+  /**
+   * `render(format)` as the UTF-8 bytes an HTTP response sends: cheaper than the string, which
+   * the response would encode again. A new buffer per call, yours to keep. Never rejects.
+   */
+  async renderBytes(format: ExpositionFormat = 'text'): Promise<Uint8Array> {
+    return (await this.expose(format, true)).toBytes();
+  }
+
+  /** The exposition, written into a buffer of its own when `owned`, else into the spare one. */
+  private async expose(format: ExpositionFormat, owned: boolean): Promise<ExpositionBuffer> {
     const openMetrics = format === 'openmetrics';
-    const end = openMetrics ? '# EOF\n' : '';
-    if (this.closed) return end;
-    let metrics: unknown[];
-    try {
-      metrics = this.registry.getMetricsAsArray();
-    } catch (error) {
-      this.report('scrape', error);
-      return end;
+    let metrics: unknown[] = [];
+    if (!this.closed) {
+      try {
+        metrics = this.registry.getMetricsAsArray();
+      } catch (error) {
+        this.report('scrape', error);
+      }
     }
     // With prom-client default labels set on the registry, let prom-client format Argus families
     // too, so those labels are merged exactly as on its own metrics.
     const fast = !this.registryHasDefaultLabels();
-    const chunks: (string | Promise<string> | undefined)[] = new Array(metrics.length);
+    const pieces: (string | Promise<string> | Family | undefined)[] = new Array(metrics.length);
     // Read gauges and other collectors first, then the stored families: a collector that fails
     // in this scrape is then already counted in argus_instrumentation_errors_total below.
     let stored = false;
     for (let i = 0; i < metrics.length; i++) {
       const metric = metrics[i];
       if (!(metric instanceof Family) || this.families.get(metric.fullName) !== metric) {
-        chunks[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
+        pieces[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
       } else if (metric instanceof GaugeFamily) {
-        chunks[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
+        pieces[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
       } else {
         stored = true;
       }
     }
-    if (stored) {
-      for (const chunk of chunks) if (chunk !== undefined && typeof chunk !== 'string') await chunk;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (piece !== undefined && typeof piece !== 'string' && !(piece instanceof Family))
+        pieces[i] = await piece;
+    }
+    if (stored && !fast) {
       for (let i = 0; i < metrics.length; i++) {
-        if (chunks[i] !== undefined) continue;
-        const family = metrics[i] as Family;
-        chunks[i] = fast ? this.renderFamily(family, openMetrics) : this.formatFamily(family, openMetrics);
+        if (pieces[i] === undefined) pieces[i] = await this.formatFamily(metrics[i] as Family, openMetrics);
       }
     }
-    let out = '';
-    for (const chunk of chunks) {
-      const text = typeof chunk === 'string' ? chunk : await chunk;
-      if (!text) continue;
+    // From here on nothing awaits: the stored families are written as they are at this moment.
+    const out = owned ? ExpositionBuffer.owned(this.lastSize) : ExpositionBuffer.spare(this.lastSize);
+    let first = true;
+    for (let i = 0; i < metrics.length; i++) {
+      const piece = pieces[i] ?? (metrics[i] as Family);
+      const before = out.length;
       // prom-client's layout: a blank line between families in text, none in OpenMetrics.
-      out += openMetrics || out === '' ? text : `\n${text}`;
+      if (!openMetrics && !first) out.newline();
+      const start = out.length;
+      if (typeof piece === 'string') {
+        if (piece !== '') out.text(piece);
+      } else {
+        this.writeFamily(piece as Family, out, openMetrics);
+      }
+      if (out.length === start) out.truncate(before);
+      else first = false;
     }
-    return out + end;
+    if (openMetrics) out.text('# EOF\n');
+    this.lastSize = out.length;
+    return out;
   }
 
   /**
@@ -313,6 +342,16 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
         throw new Error(
           `@argus/prometheus: unknown metric kind "${String((def as { kind: unknown }).kind)}"`,
         );
+    }
+  }
+
+  private writeFamily(family: Family, out: ExpositionBuffer, openMetrics: boolean): void {
+    const start = out.length;
+    try {
+      family.write(out, openMetrics);
+    } catch (error) {
+      out.truncate(start);
+      this.report(`scrape:${family.fullName}`, error);
     }
   }
 

@@ -23,6 +23,7 @@ import {
   labelPairs,
   parseLabelPairs,
 } from './format';
+import { ExpositionBuffer, isAscii, utf8 } from './internal/exposition-buffer';
 
 type Def<K extends BackendMetricDef['kind']> = Extract<BackendMetricDef, { kind: K }>;
 type Report = (hook: string, error: unknown) => void;
@@ -56,9 +57,9 @@ function labelsFromPairs(names: readonly string[], pairs: string): LabelObject {
 }
 
 // A family renders as its header, then sample lines that each start with a newline (the one
-// that ends the line before), then a final newline. Counters and histograms append flat strings
-// cached per series and family to one rope, with the value as the last piece of a line, so no
-// string is built per line.
+// that ends the line before), then a final newline. Counters and histograms write bytes encoded
+// once per series and family into the exposition buffer, with the value as the last piece of a
+// line, so no string is built per line or per scrape.
 
 /**
  * The `# HELP` and `# TYPE` lines without the final newline, per format: one string when both
@@ -75,6 +76,19 @@ function headers(
   const text = `# HELP ${name} ${escapeHelp(help, 'text')}\n# TYPE ${name} ${type}`;
   const openMetrics = `# HELP ${openMetricsName} ${escapeHelp(help, 'openmetrics')}\n# TYPE ${openMetricsName} ${openMetricsType}`;
   return { text, openMetrics: openMetrics === text ? text : openMetrics };
+}
+
+interface HeaderBytes {
+  text: Uint8Array;
+  openMetrics: Uint8Array;
+  ascii: boolean;
+}
+
+/** The header lines of both formats as UTF-8. */
+function headerBytes(head: { text: string; openMetrics: string }): HeaderBytes {
+  const text = utf8(head.text);
+  const openMetrics = head.openMetrics === head.text ? text : utf8(head.openMetrics);
+  return { text: text.bytes, openMetrics: openMetrics.bytes, ascii: text.ascii && openMetrics.ascii };
 }
 
 /** Series' per-bucket counts are views into slabs of this many series or fewer (the family's size so far). */
@@ -128,8 +142,18 @@ export abstract class Family {
   /** The family in prom-client's `get()` shape for one format; null drops it from this scrape. */
   abstract collect(openMetrics: boolean): CollectedMetric | null;
 
-  /** The fast path: the family's exposition (ending in a newline), or '' to drop it. */
-  abstract render(openMetrics: boolean): string;
+  /** The family's exposition (ending in a newline), or '' to drop it. */
+  render(openMetrics: boolean): string {
+    const out = ExpositionBuffer.owned(0);
+    this.write(out, openMetrics);
+    return out.toString();
+  }
+
+  /** The fast path: writes the family's exposition into `out`, or nothing to drop it. */
+  write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const text = this.render(openMetrics);
+    if (text !== '') out.text(text);
+  }
 
   /** Whether `def` can share this family's state (same kind, labels and buckets). */
   compatible(def: BackendMetricDef): boolean {
@@ -189,6 +213,9 @@ export class CounterFamily extends Family {
    * share one), and the prefix is kept anyway, so the key costs no string of its own.
    */
   private readonly series = new Map<string, CounterState>();
+  private readonly head: HeaderBytes;
+  /** False once a header or a series holds anything but ASCII. */
+  private ascii: boolean;
 
   constructor(def: Def<'counter'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
@@ -196,6 +223,8 @@ export class CounterFamily extends Family {
     const head = headers(def.help, def.name, 'counter', this.baseName);
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
+    this.head = headerBytes(head);
+    this.ascii = this.head.ascii;
   }
 
   seriesFor(labelValues: LabelValues): CounterState {
@@ -204,19 +233,23 @@ export class CounterFamily extends Family {
     let state = this.series.get(prefix);
     if (!state) {
       const flat = flatten(prefix);
+      // Written from the string at each scrape: one line per series is not worth a copy in bytes.
+      if (!isAscii(flat)) this.ascii = false;
       state = new CounterState(flat, labelValues);
       this.series.set(flat, state);
     }
     return state;
   }
 
-  render(openMetrics: boolean): string {
-    let out = openMetrics ? this.openMetricsHeader : this.textHeader;
+  override write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const ascii = this.ascii;
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text, ascii);
     for (const s of this.series.values()) {
-      out += s.prefix;
-      out += formatValue(s.value);
+      if (ascii) out.asciiText(s.prefix);
+      else out.text(s.prefix);
+      out.number(s.value);
     }
-    return `${out}\n`;
+    out.newline();
   }
 
   collect(openMetrics: boolean): CollectedMetric {
@@ -263,6 +296,8 @@ export class HistogramState implements HistogramSeries {
     readonly counts: Float64Array,
     /** `a="x",b="y"`, flat: the label pairs every line of the series repeats ('' without labels). */
     readonly pairs: string,
+    /** `pairs` as UTF-8, what the exposition writes. */
+    readonly bytes: Uint8Array,
     /** The label values as bound (a reference, not a copy), for the dashboard snapshot. */
     readonly values: LabelValues,
   ) {}
@@ -287,13 +322,16 @@ export class HistogramFamily extends Family {
   readonly buckets: readonly number[];
   private readonly bounds: Float64Array;
   /** `\nname_bucket{`, `\nname_sum{`, `\nname_count{` (the last two without a brace when unlabelled). */
-  private readonly bucketHead: string;
-  private readonly sumHead: string;
-  private readonly countHead: string;
+  private readonly bucketHead: Uint8Array;
+  private readonly sumHead: Uint8Array;
+  private readonly countHead: Uint8Array;
   /** `,le="0.1"} ` per bound, then `,le="+Inf"} ` (no comma without labels). */
-  private readonly bucketTails: readonly string[];
+  private readonly bucketTails: readonly Uint8Array[];
   /** `} ` after the pairs of a `_sum` / `_count` line (` ` without labels). */
-  private readonly close: string;
+  private readonly close: Uint8Array;
+  private readonly head: HeaderBytes;
+  /** False once the header or a series holds anything but ASCII (names and bounds are ASCII). */
+  private ascii: boolean;
   /** `le` as prom-client spells it: the JS number, and "+Inf" for the last bucket. */
   private readonly le: readonly (number | string)[];
   /** In binding order, keyed by label pairs: escaped values are exact, and the pairs are kept anyway. */
@@ -310,14 +348,16 @@ export class HistogramFamily extends Family {
     const head = headers(def.help, name, 'histogram');
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
+    this.head = headerBytes(head);
+    this.ascii = this.head.ascii;
     const labelled = def.labelNames.length > 0;
     const open = labelled ? '{' : '';
-    this.bucketHead = flatten(`\n${name}_bucket{`);
-    this.sumHead = flatten(`\n${name}_sum${open}`);
-    this.countHead = flatten(`\n${name}_count${open}`);
+    this.bucketHead = utf8(`\n${name}_bucket{`).bytes;
+    this.sumHead = utf8(`\n${name}_sum${open}`).bytes;
+    this.countHead = utf8(`\n${name}_count${open}`).bytes;
     this.le = [...def.buckets, '+Inf'];
-    this.bucketTails = this.le.map((le) => flatten(`${labelled ? ',' : ''}le="${le}"} `));
-    this.close = labelled ? '} ' : ' ';
+    this.bucketTails = this.le.map((le) => utf8(`${labelled ? ',' : ''}le="${le}"} `).bytes);
+    this.close = utf8(labelled ? '} ' : ' ').bytes;
   }
 
   override compatible(def: BackendMetricDef): boolean {
@@ -339,10 +379,13 @@ export class HistogramFamily extends Family {
         this.slabUsed = 0;
       }
       const flat = flatten(pairs);
+      const { bytes, ascii } = utf8(flat);
+      if (!ascii) this.ascii = false;
       state = new HistogramState(
         this.bounds,
         slab.subarray(this.slabUsed, this.slabUsed + n),
         flat,
+        bytes,
         labelValues,
       );
       this.slabUsed += n;
@@ -351,31 +394,31 @@ export class HistogramFamily extends Family {
     return state;
   }
 
-  render(openMetrics: boolean): string {
-    let out = openMetrics ? this.openMetricsHeader : this.textHeader;
-    const { bucketHead, bucketTails, sumHead, countHead, close } = this;
+  override write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const { bucketHead, bucketTails, sumHead, countHead, close, ascii } = this;
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text, ascii);
     const n = bucketTails.length;
     for (const s of this.series.values()) {
-      const pairs = s.pairs;
+      const pairs = s.bytes;
       const counts = s.counts;
       let cumulative = 0;
       for (let b = 0; b < n; b++) {
         cumulative += counts[b]!;
-        out += bucketHead;
-        out += pairs;
-        out += bucketTails[b]!;
-        out += cumulative;
+        out.bytes(bucketHead);
+        out.bytes(pairs, ascii);
+        out.bytes(bucketTails[b]!);
+        out.number(cumulative);
       }
-      out += sumHead;
-      out += pairs;
-      out += close;
-      out += formatValue(s.sum);
-      out += countHead;
-      out += pairs;
-      out += close;
-      out += s.count;
+      out.bytes(sumHead);
+      out.bytes(pairs, ascii);
+      out.bytes(close);
+      out.number(s.sum);
+      out.bytes(countHead);
+      out.bytes(pairs, ascii);
+      out.bytes(close);
+      out.number(s.count);
     }
-    return `${out}\n`;
+    out.newline();
   }
 
   collect(): CollectedMetric {
@@ -484,7 +527,7 @@ export class GaugeFamily extends Family {
     if (def.kind === 'gauge') this.read = def.read;
   }
 
-  render(openMetrics: boolean): string {
+  override render(openMetrics: boolean): string {
     this.lines = '';
     // `read` runs the callback inside core's guard; false means it threw (already counted as
     // scrape:<name>), and the whole gauge, including samples emitted before the throw, is dropped.
@@ -548,7 +591,7 @@ export class InfoFamily extends Family {
     this.values = labelValues;
   }
 
-  render(openMetrics: boolean): string {
+  override render(openMetrics: boolean): string {
     return `${openMetrics ? this.openMetricsHeader : this.textHeader}${this.sample}\n`;
   }
 
