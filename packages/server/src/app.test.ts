@@ -151,6 +151,22 @@ describe('GET {metricsPath}', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('serves the bytes a renderer returns as they are, with their length', async () => {
+    const text = '# TYPE up gauge\nup{name="café"} 1\n';
+    const bytes = new TextEncoder().encode(text);
+    const { app } = setup({ metrics: async () => bytes });
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.headers.get('content-length')).toBe(String(bytes.byteLength));
+    expect(res.headers.get('vary')).toBe('Accept');
+    expect(hardeningProblems(res.headers)).toEqual([]);
+    expect(await res.text()).toBe(text);
+    const head = await app.request('/metrics', { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(bytes.byteLength));
+    expect(await head.text()).toBe('');
+  });
+
   it('is 404 when no metrics renderer is given', async () => {
     const { app } = setup({ metrics: undefined });
     expect((await app.request('/metrics')).status).toBe(404);

@@ -95,12 +95,16 @@ export function createApp(options: CreateAppOptions): ArgusApp {
       let body: unknown;
       try {
         body = await render(format);
-        if (typeof body !== 'string') throw new TypeError(`metrics renderer returned ${typeof body}`);
+        if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+          throw new TypeError(`metrics renderer returned ${typeof body}`);
+        }
       } catch (error) {
         guard.report('server:metrics', error);
         return c.text('metrics temporarily unavailable\n', 503, { 'Retry-After': '5', Vary: 'Accept' });
       }
-      return c.body(body, 200, { 'Content-Type': contentTypes[format], Vary: 'Accept' });
+      const headers = { 'Content-Type': contentTypes[format], Vary: 'Accept' };
+      if (typeof body === 'string') return c.body(body, 200, headers);
+      return c.body(bytesStream(body), 200, { ...headers, 'Content-Length': String(body.byteLength) });
     });
   }
 
@@ -131,6 +135,19 @@ export function createApp(options: CreateAppOptions): ArgusApp {
   }
 
   return app;
+}
+
+/**
+ * The bytes as a one-chunk stream: a Response copies a Uint8Array body it is given, and an
+ * exposition is a few hundred KiB; a stream hands the same bytes over as they are.
+ */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }
 
 /** Catches what hono's onError does not (a thrown non-Error), so no request ever escapes. */

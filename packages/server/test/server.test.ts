@@ -209,6 +209,23 @@ describe('startServer on a real socket', () => {
     expect(hardeningProblems(missing.headers)).toEqual([]);
   });
 
+  it('serves a renderer that returns bytes over the wire, with Content-Length and nothing else changed', async () => {
+    const text = `# TYPE up gauge\n${'up{name="é"} 1\n'.repeat(5_000)}`;
+    const bytes = Buffer.from(text, 'utf8');
+    const app = createApp({
+      config: resolveConfig({}, {}),
+      metrics: () => bytes,
+      readiness: () => ({ ready: true, checks: {} }),
+    });
+    const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+    const { res, body } = await raw(`${handle.url}/metrics`, {});
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe(String(bytes.length));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(body).toBe(text);
+    expect(hardeningProblems(headersOf(res))).toEqual([]);
+  });
+
   it('leaves the process-wide Request and Response alone', async () => {
     const { Request: before, Response: responseBefore } = globalThis;
     const { app } = fixture();
