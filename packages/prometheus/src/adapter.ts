@@ -219,75 +219,82 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
    * of this scrape and counted as `scrape:<name>`.
    */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
-    return (await this.expose(format, false)).toString();
+    const openMetrics = format === 'openmetrics';
+    let out = '';
+    for (const piece of await this.collectPieces(openMetrics)) {
+      const text = typeof piece === 'string' ? piece : this.renderFamily(piece, openMetrics);
+      if (!text) continue;
+      // prom-client's layout: a blank line between families in text, none in OpenMetrics.
+      out += openMetrics || out === '' ? text : `\n${text}`;
+    }
+    return openMetrics ? `${out}# EOF\n` : out;
   }
 
   /**
-   * `render(format)` as the UTF-8 bytes an HTTP response sends: cheaper than the string, which
-   * the response would encode again. A new buffer per call, yours to keep. Never rejects.
+   * `render(format)` as the UTF-8 bytes an HTTP response sends, in a new buffer per call. Serve
+   * this rather than `render()`: the exposition is written as bytes, so there is nothing left to
+   * flatten or encode. Never rejects.
    */
   async renderBytes(format: ExpositionFormat = 'text'): Promise<Uint8Array> {
-    return (await this.expose(format, true)).toBytes();
+    const openMetrics = format === 'openmetrics';
+    const pieces = await this.collectPieces(openMetrics);
+    const out = new ExpositionBuffer(this.lastSize);
+    for (const piece of pieces) {
+      const before = out.length;
+      if (!openMetrics && before > 0) out.newline();
+      const start = out.length;
+      if (typeof piece === 'string') out.text(piece);
+      else this.writeFamily(piece, out, openMetrics);
+      if (out.length === start) out.truncate(before);
+    }
+    if (openMetrics) out.asciiText('# EOF\n');
+    this.lastSize = out.length;
+    return out.toBytes();
   }
 
-  /** The exposition, written into a buffer of its own when `owned`, else into the spare one. */
-  private async expose(format: ExpositionFormat, owned: boolean): Promise<ExpositionBuffer> {
-    const openMetrics = format === 'openmetrics';
-    let metrics: unknown[] = [];
-    if (!this.closed) {
-      try {
-        metrics = this.registry.getMetricsAsArray();
-      } catch (error) {
-        this.report('scrape', error);
-      }
+  /**
+   * The exposition in registry order: the text of each metric prom-client formats (gauges and
+   * other collectors, already read), and the stored Argus families, to be rendered right away.
+   */
+  private async collectPieces(openMetrics: boolean): Promise<(string | Family)[]> {
+    if (this.closed) return [];
+    let metrics: unknown[];
+    try {
+      metrics = this.registry.getMetricsAsArray();
+    } catch (error) {
+      this.report('scrape', error);
+      return [];
     }
     // With prom-client default labels set on the registry, let prom-client format Argus families
     // too, so those labels are merged exactly as on its own metrics.
     const fast = !this.registryHasDefaultLabels();
-    const pieces: (string | Promise<string> | Family | undefined)[] = new Array(metrics.length);
+    const pending: (string | Promise<string> | undefined)[] = new Array(metrics.length);
     // Read gauges and other collectors first, then the stored families: a collector that fails
     // in this scrape is then already counted in argus_instrumentation_errors_total below.
     let stored = false;
     for (let i = 0; i < metrics.length; i++) {
       const metric = metrics[i];
       if (!(metric instanceof Family) || this.families.get(metric.fullName) !== metric) {
-        pieces[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
+        pending[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
       } else if (metric instanceof GaugeFamily) {
-        pieces[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
+        pending[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
       } else {
         stored = true;
       }
     }
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i];
-      if (piece !== undefined && typeof piece !== 'string' && !(piece instanceof Family))
-        pieces[i] = await piece;
-    }
-    if (stored && !fast) {
-      for (let i = 0; i < metrics.length; i++) {
-        if (pieces[i] === undefined) pieces[i] = await this.formatFamily(metrics[i] as Family, openMetrics);
-      }
-    }
-    // From here on nothing awaits: the stored families are written as they are at this moment.
-    const out = owned ? ExpositionBuffer.owned(this.lastSize) : ExpositionBuffer.spare(this.lastSize);
-    let first = true;
+    const pieces: (string | Family)[] = new Array(metrics.length);
     for (let i = 0; i < metrics.length; i++) {
-      const piece = pieces[i] ?? (metrics[i] as Family);
-      const before = out.length;
-      // prom-client's layout: a blank line between families in text, none in OpenMetrics.
-      if (!openMetrics && !first) out.newline();
-      const start = out.length;
-      if (typeof piece === 'string') {
-        if (piece !== '') out.text(piece);
-      } else {
-        this.writeFamily(piece as Family, out, openMetrics);
-      }
-      if (out.length === start) out.truncate(before);
-      else first = false;
+      const chunk = pending[i];
+      if (chunk !== undefined) pieces[i] = typeof chunk === 'string' ? chunk : await chunk;
     }
-    if (openMetrics) out.text('# EOF\n');
-    this.lastSize = out.length;
-    return out;
+    if (stored) {
+      for (let i = 0; i < metrics.length; i++) {
+        if (pending[i] !== undefined) continue;
+        const family = metrics[i] as Family;
+        pieces[i] = fast ? family : await this.formatFamily(family, openMetrics);
+      }
+    }
+    return pieces;
   }
 
   /**

@@ -23,7 +23,7 @@ import {
   labelPairs,
   parseLabelPairs,
 } from './format';
-import { ExpositionBuffer, isAscii, utf8 } from './internal/exposition-buffer';
+import { type ExpositionBuffer, isAscii, utf8 } from './internal/exposition-buffer';
 
 type Def<K extends BackendMetricDef['kind']> = Extract<BackendMetricDef, { kind: K }>;
 type Report = (hook: string, error: unknown) => void;
@@ -57,9 +57,10 @@ function labelsFromPairs(names: readonly string[], pairs: string): LabelObject {
 }
 
 // A family renders as its header, then sample lines that each start with a newline (the one
-// that ends the line before), then a final newline. Counters and histograms write bytes encoded
-// once per series and family into the exposition buffer, with the value as the last piece of a
-// line, so no string is built per line or per scrape.
+// that ends the line before), then a final newline. Counters and histograms append flat strings
+// cached per series and family to one rope, with the value as the last piece of a line, so no
+// string is built per line; for bytes, they write the same pieces, encoded once, into the
+// exposition buffer, so no string is built at all.
 
 /**
  * The `# HELP` and `# TYPE` lines without the final newline, per format: one string when both
@@ -81,14 +82,12 @@ function headers(
 interface HeaderBytes {
   text: Uint8Array;
   openMetrics: Uint8Array;
-  ascii: boolean;
 }
 
 /** The header lines of both formats as UTF-8. */
 function headerBytes(head: { text: string; openMetrics: string }): HeaderBytes {
   const text = utf8(head.text);
-  const openMetrics = head.openMetrics === head.text ? text : utf8(head.openMetrics);
-  return { text: text.bytes, openMetrics: openMetrics.bytes, ascii: text.ascii && openMetrics.ascii };
+  return { text, openMetrics: head.openMetrics === head.text ? text : utf8(head.openMetrics) };
 }
 
 /** Series' per-bucket counts are views into slabs of this many series or fewer (the family's size so far). */
@@ -142,14 +141,13 @@ export abstract class Family {
   /** The family in prom-client's `get()` shape for one format; null drops it from this scrape. */
   abstract collect(openMetrics: boolean): CollectedMetric | null;
 
-  /** The family's exposition (ending in a newline), or '' to drop it. */
-  render(openMetrics: boolean): string {
-    const out = ExpositionBuffer.owned(0);
-    this.write(out, openMetrics);
-    return out.toString();
-  }
+  /** The fast path for text: the family's exposition (ending in a newline), or '' to drop it. */
+  abstract render(openMetrics: boolean): string;
 
-  /** The fast path: writes the family's exposition into `out`, or nothing to drop it. */
+  /**
+   * The fast path for bytes: writes what `render` returns into `out`, or nothing to drop it.
+   * Families with many lines write pre-encoded bytes instead of building the string.
+   */
   write(out: ExpositionBuffer, openMetrics: boolean): void {
     const text = this.render(openMetrics);
     if (text !== '') out.text(text);
@@ -214,8 +212,8 @@ export class CounterFamily extends Family {
    */
   private readonly series = new Map<string, CounterState>();
   private readonly head: HeaderBytes;
-  /** False once a header or a series holds anything but ASCII. */
-  private ascii: boolean;
+  /** Whether every series' prefix is ASCII, so it can be copied into bytes as it is. */
+  private ascii = true;
 
   constructor(def: Def<'counter'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
@@ -224,7 +222,6 @@ export class CounterFamily extends Family {
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
     this.head = headerBytes(head);
-    this.ascii = this.head.ascii;
   }
 
   seriesFor(labelValues: LabelValues): CounterState {
@@ -241,9 +238,18 @@ export class CounterFamily extends Family {
     return state;
   }
 
+  render(openMetrics: boolean): string {
+    let out = openMetrics ? this.openMetricsHeader : this.textHeader;
+    for (const s of this.series.values()) {
+      out += s.prefix;
+      out += formatValue(s.value);
+    }
+    return `${out}\n`;
+  }
+
   override write(out: ExpositionBuffer, openMetrics: boolean): void {
     const ascii = this.ascii;
-    out.bytes(openMetrics ? this.head.openMetrics : this.head.text, ascii);
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text);
     for (const s of this.series.values()) {
       if (ascii) out.asciiText(s.prefix);
       else out.text(s.prefix);
@@ -322,16 +328,22 @@ export class HistogramFamily extends Family {
   readonly buckets: readonly number[];
   private readonly bounds: Float64Array;
   /** `\nname_bucket{`, `\nname_sum{`, `\nname_count{` (the last two without a brace when unlabelled). */
-  private readonly bucketHead: Uint8Array;
-  private readonly sumHead: Uint8Array;
-  private readonly countHead: Uint8Array;
+  private readonly bucketHead: string;
+  private readonly sumHead: string;
+  private readonly countHead: string;
   /** `,le="0.1"} ` per bound, then `,le="+Inf"} ` (no comma without labels). */
-  private readonly bucketTails: readonly Uint8Array[];
+  private readonly bucketTails: readonly string[];
   /** `} ` after the pairs of a `_sum` / `_count` line (` ` without labels). */
-  private readonly close: Uint8Array;
+  private readonly close: string;
+  /** The pieces above as UTF-8 (all ASCII: names and bounds are). */
+  private readonly pieces: {
+    bucketHead: Uint8Array;
+    sumHead: Uint8Array;
+    countHead: Uint8Array;
+    bucketTails: readonly Uint8Array[];
+    close: Uint8Array;
+  };
   private readonly head: HeaderBytes;
-  /** False once the header or a series holds anything but ASCII (names and bounds are ASCII). */
-  private ascii: boolean;
   /** `le` as prom-client spells it: the JS number, and "+Inf" for the last bucket. */
   private readonly le: readonly (number | string)[];
   /** In binding order, keyed by label pairs: escaped values are exact, and the pairs are kept anyway. */
@@ -349,15 +361,21 @@ export class HistogramFamily extends Family {
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
     this.head = headerBytes(head);
-    this.ascii = this.head.ascii;
     const labelled = def.labelNames.length > 0;
     const open = labelled ? '{' : '';
-    this.bucketHead = utf8(`\n${name}_bucket{`).bytes;
-    this.sumHead = utf8(`\n${name}_sum${open}`).bytes;
-    this.countHead = utf8(`\n${name}_count${open}`).bytes;
+    this.bucketHead = flatten(`\n${name}_bucket{`);
+    this.sumHead = flatten(`\n${name}_sum${open}`);
+    this.countHead = flatten(`\n${name}_count${open}`);
     this.le = [...def.buckets, '+Inf'];
-    this.bucketTails = this.le.map((le) => utf8(`${labelled ? ',' : ''}le="${le}"} `).bytes);
-    this.close = utf8(labelled ? '} ' : ' ').bytes;
+    this.bucketTails = this.le.map((le) => flatten(`${labelled ? ',' : ''}le="${le}"} `));
+    this.close = labelled ? '} ' : ' ';
+    this.pieces = {
+      bucketHead: utf8(this.bucketHead),
+      sumHead: utf8(this.sumHead),
+      countHead: utf8(this.countHead),
+      bucketTails: this.bucketTails.map(utf8),
+      close: utf8(this.close),
+    };
   }
 
   override compatible(def: BackendMetricDef): boolean {
@@ -379,13 +397,11 @@ export class HistogramFamily extends Family {
         this.slabUsed = 0;
       }
       const flat = flatten(pairs);
-      const { bytes, ascii } = utf8(flat);
-      if (!ascii) this.ascii = false;
       state = new HistogramState(
         this.bounds,
         slab.subarray(this.slabUsed, this.slabUsed + n),
         flat,
-        bytes,
+        utf8(flat),
         labelValues,
       );
       this.slabUsed += n;
@@ -394,9 +410,36 @@ export class HistogramFamily extends Family {
     return state;
   }
 
+  render(openMetrics: boolean): string {
+    let out = openMetrics ? this.openMetricsHeader : this.textHeader;
+    const { bucketHead, bucketTails, sumHead, countHead, close } = this;
+    const n = bucketTails.length;
+    for (const s of this.series.values()) {
+      const pairs = s.pairs;
+      const counts = s.counts;
+      let cumulative = 0;
+      for (let b = 0; b < n; b++) {
+        cumulative += counts[b]!;
+        out += bucketHead;
+        out += pairs;
+        out += bucketTails[b]!;
+        out += cumulative;
+      }
+      out += sumHead;
+      out += pairs;
+      out += close;
+      out += formatValue(s.sum);
+      out += countHead;
+      out += pairs;
+      out += close;
+      out += s.count;
+    }
+    return `${out}\n`;
+  }
+
   override write(out: ExpositionBuffer, openMetrics: boolean): void {
-    const { bucketHead, bucketTails, sumHead, countHead, close, ascii } = this;
-    out.bytes(openMetrics ? this.head.openMetrics : this.head.text, ascii);
+    const { bucketHead, bucketTails, sumHead, countHead, close } = this.pieces;
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text);
     const n = bucketTails.length;
     for (const s of this.series.values()) {
       const pairs = s.bytes;
@@ -405,16 +448,16 @@ export class HistogramFamily extends Family {
       for (let b = 0; b < n; b++) {
         cumulative += counts[b]!;
         out.bytes(bucketHead);
-        out.bytes(pairs, ascii);
+        out.bytes(pairs);
         out.bytes(bucketTails[b]!);
         out.number(cumulative);
       }
       out.bytes(sumHead);
-      out.bytes(pairs, ascii);
+      out.bytes(pairs);
       out.bytes(close);
       out.number(s.sum);
       out.bytes(countHead);
-      out.bytes(pairs, ascii);
+      out.bytes(pairs);
       out.bytes(close);
       out.number(s.count);
     }
@@ -527,7 +570,7 @@ export class GaugeFamily extends Family {
     if (def.kind === 'gauge') this.read = def.read;
   }
 
-  override render(openMetrics: boolean): string {
+  render(openMetrics: boolean): string {
     this.lines = '';
     // `read` runs the callback inside core's guard; false means it threw (already counted as
     // scrape:<name>), and the whole gauge, including samples emitted before the throw, is dropped.
@@ -591,7 +634,7 @@ export class InfoFamily extends Family {
     this.values = labelValues;
   }
 
-  override render(openMetrics: boolean): string {
+  render(openMetrics: boolean): string {
     return `${openMetrics ? this.openMetricsHeader : this.textHeader}${this.sample}\n`;
   }
 
