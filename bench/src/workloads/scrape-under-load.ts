@@ -1,7 +1,11 @@
 // /metrics latency while the bot is busy. Argus serves /metrics from the bot's own event loop, so
 // a scrape waits for whatever gateway work is queued ahead of it. A scraper in a child process
 // (HTTP GET over loopback, keep-alive, as Prometheus from outside the bot) polls the bot while
-// @argus/discord-sim pushes ~10,000 dispatches/s, and again while the same bot is idle.
+// @argus/discord-sim pushes ~10,000 dispatches/s, and again while the same bot is idle. A bare
+// node:http server in the same process, answering the same bytes, gives the floor under load:
+// the wait for the event loop, which no HTTP layer in the bot's process can avoid.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { DiscordSimOptions } from '@argus/discord-sim';
 import { forkIpcChild } from '../child/ipc-child';
@@ -40,7 +44,8 @@ export const scrapeUnderLoad: Workload = {
   title: '/metrics latency under gateway load',
   description:
     `GET /metrics from a child process over loopback every ${SCRAPE_MS} ms while the simulator pushes ${CHUNK.toLocaleString('en-US')} ` +
-    `dispatches every ${CHUNK_MS} ms into the bot (discord.js + Argus, one process), vs the same bot idle.`,
+    `dispatches every ${CHUNK_MS} ms into the bot (discord.js + Argus, one process), vs the same bot idle, and vs a ` +
+    'bare node:http server in the same process answering the same bytes under the same load (the event-loop floor).',
   unit: 'ms',
   baseline: 'idle p50',
   rounds: 5,
@@ -54,16 +59,24 @@ export const scrapeUnderLoad: Workload = {
       throw error;
     });
     const url = `${bot.url}/metrics`;
+    const bare = await startBareServer(await bot.argus!.prometheus.render('text')).catch(
+      async (error: unknown) => {
+        await scraper.stop();
+        await bot.stop();
+        throw error;
+      },
+    );
     const rates: number[] = [];
     const sizes: number[] = [];
     const scrapes: number[] = [];
 
-    /** Scrapes every SCRAPE_MS for `seriesMs`, from the child; the latencies in ms. */
-    const scrapeSeries = () => scraper.series({ url, durationMs: seriesMs, intervalMs: SCRAPE_MS });
+    /** Scrapes `target` every SCRAPE_MS for `seriesMs`, from the child; the latencies in ms. */
+    const scrapeSeries = (target = url) =>
+      scraper.series({ url: target, durationMs: seriesMs, intervalMs: SCRAPE_MS });
 
     const idle = async (): Promise<Series> => ({ ...(await scrapeSeries()), rate: 0 });
 
-    const loaded = async (): Promise<Series> => {
+    const loaded = async (target = url): Promise<Series> => {
       const blasts: Promise<unknown>[] = [];
       let sent = counter.count;
       const chunk = () => {
@@ -87,7 +100,7 @@ export const scrapeUnderLoad: Workload = {
         await sleep(CHUNK_MS);
         const before = counter.count;
         const start = performance.now();
-        series = await scrapeSeries();
+        series = await scrapeSeries(target);
         rate = (counter.count - before) / ((performance.now() - start) / 1000);
       } catch (error) {
         await drain().catch(() => {});
@@ -121,6 +134,7 @@ export const scrapeUnderLoad: Workload = {
     };
     const idlePair = pair(idle, false);
     const loadPair = pair(loaded, true);
+    const barePair = pair(() => loaded(bare.url), false);
 
     return {
       notes: [
@@ -132,6 +146,8 @@ export const scrapeUnderLoad: Workload = {
         { name: 'idle p99', sample: () => idlePair('p99'), compareTo: 'idle p50' },
         { name: 'under load p50', sample: () => loadPair('p50') },
         { name: 'under load p99', sample: () => loadPair('p99'), compareTo: 'idle p99' },
+        { name: 'bare node:http under load p50', sample: () => barePair('p50'), compareTo: 'under load p50' },
+        { name: 'bare node:http under load p99', sample: () => barePair('p99'), compareTo: 'under load p99' },
       ],
       async conclude(rows) {
         const measured = rows[0]?.rounds ?? rates.length;
@@ -148,16 +164,44 @@ export const scrapeUnderLoad: Workload = {
           `load achieved: ${Math.round(achieved).toLocaleString('en-US')} dispatches/s received by the bot during the scrapes ` +
             `(median over rounds; target ${((CHUNK * 1000) / CHUNK_MS).toLocaleString('en-US')}/s)`,
           `${Math.round(median(scrapes))} scrapes per series; exposition ${(median(sizes) / 1024).toFixed(1)} KiB`,
-          '"under load p99" is compared to "idle p99"; "idle p99" and "under load p50" to "idle p50"',
+          '"under load p99" is compared to "idle p99"; "idle p99" and "under load p50" to "idle p50"; each bare ' +
+            'node:http row to the Argus row under load with the same percentile (a ratio near 1: the wait is the ' +
+            "event loop's, not Argus')",
         ];
       },
       async teardown() {
         await scraper.stop();
+        await bare.close();
         await bot.stop();
       },
     };
   },
 };
+
+/** A node:http server on 127.0.0.1 that answers every request with `body`, as plainly as Node can. */
+async function startBareServer(body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const bytes = Buffer.from(body, 'utf8');
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      'Content-Length': bytes.length,
+    });
+    response.end(bytes);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 interface Scraper {
   series(request: ScrapeRequest): Promise<{ latencies: number[]; bytes: number }>;

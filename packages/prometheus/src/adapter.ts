@@ -11,6 +11,7 @@ import type {
   SnapshotScalarFamily,
   SnapshotSeries,
 } from '@argus/core';
+import { isForbiddenLabel } from '@argus/core';
 import {
   collectDefaultMetrics,
   type Metric,
@@ -27,6 +28,7 @@ import {
   InfoFamily,
 } from './families';
 import { contentType, type ExpositionFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './format';
+import { ExpositionBuffer } from './internal/exposition-buffer';
 
 export interface PrometheusAdapterOptions<T extends RegistryContentType = PrometheusContentType> {
   /**
@@ -36,6 +38,12 @@ export interface PrometheusAdapterOptions<T extends RegistryContentType = Promet
   processMetrics?: boolean;
   /** Prefix for the default process metrics, e.g. `'bot_'`. Default none. */
   prefix?: string;
+  /**
+   * Labels every default process metric carries, e.g. `{ cluster: 'eu-1' }`: pass the
+   * `MetricRegistry`'s `defaultLabels` so the process metrics carry them like every Argus metric.
+   * Default none.
+   */
+  processMetricsLabels?: Readonly<Record<string, string>>;
   /**
    * The prom-client registry to expose through. Default: a new one owned by the adapter (never
    * prom-client's global registry).
@@ -68,6 +76,10 @@ type ForeignMetric = {
 
 const NOOP_SERIES: CounterSeries & HistogramSeries = Object.freeze({ inc() {}, observe() {} });
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** prom-client's gauges named like counters; left out of the default metrics (see collectProcessMetrics). */
+const MISNAMED_DEFAULT_METRICS = /^(?:\w+_)?nodejs_active_(?:handles|requests|resources)_total$/;
 
 /**
  * Argus' Prometheus backend.
@@ -82,8 +94,6 @@ const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  * other metric (default process metrics, your own prom-client metrics) is formatted by
  * prom-client itself, one metric at a time, so a failing collector only loses its own lines.
  */
-const MISNAMED_DEFAULT_METRICS = /^(?:\w+_)?nodejs_active_(?:handles|requests|resources)_total$/;
-
 export class PrometheusAdapter<T extends RegistryContentType = PrometheusContentType>
   implements MetricBackend
 {
@@ -100,9 +110,11 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     this.registry.contentType === OPENMETRICS_CONTENT_TYPE;
   private readonly reportFailure = (hook: string, error: unknown): void => this.report(hook, error);
   private closed = false;
+  /** Bytes of the last exposition: the next one starts with room for as much. */
+  private lastSize = 0;
 
   constructor(options: PrometheusAdapterOptions<T> = {}) {
-    const { processMetrics = true, prefix, registry, guard } = options;
+    const { processMetrics = true, prefix, registry, guard, processMetricsLabels } = options;
     if (typeof processMetrics !== 'boolean') {
       throw new TypeError(
         `PrometheusAdapter option "processMetrics" must be a boolean, got ${String(processMetrics)}`,
@@ -123,7 +135,8 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
       text: formatView(this.registry, TEXT_CONTENT_TYPE),
       openmetrics: formatView(this.registry, OPENMETRICS_CONTENT_TYPE),
     };
-    this.processMetricNames = processMetrics ? this.collectProcessMetrics(prefix ?? '') : [];
+    const labels = checkProcessMetricsLabels(processMetricsLabels);
+    this.processMetricNames = processMetrics ? this.collectProcessMetrics(prefix ?? '', labels) : [];
   }
 
   define(def: BackendMetricDef): void {
@@ -170,11 +183,6 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
   }
 
   /**
-   * The exposition of everything in `registry`: the classic text format (default) or
-   * OpenMetrics (ends with `# EOF`). Never rejects: a metric whose collection fails is left out
-   * of this scrape and counted as `scrape:<name>`.
-   */
-  /**
    * Every metric of the registry in the dashboard's shape: Argus families straight from their
    * state, other prom-client metrics (process metrics, your own) through their collectors. A
    * metric that fails is left out and reported (`snapshot:<name>`); this never rejects.
@@ -205,50 +213,88 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     return { time: Date.now(), metrics };
   }
 
+  /**
+   * The exposition of everything in `registry`: the classic text format (default) or
+   * OpenMetrics (ends with `# EOF`). Never rejects: a metric whose collection fails is left out
+   * of this scrape and counted as `scrape:<name>`.
+   */
   async render(format: ExpositionFormat = 'text'): Promise<string> {
     const openMetrics = format === 'openmetrics';
-    const end = openMetrics ? '# EOF\n' : '';
-    if (this.closed) return end;
+    let out = '';
+    for (const piece of await this.collectPieces(openMetrics)) {
+      const text = typeof piece === 'string' ? piece : this.renderFamily(piece, openMetrics);
+      if (!text) continue;
+      // prom-client's layout: a blank line between families in text, none in OpenMetrics.
+      out += openMetrics || out === '' ? text : `\n${text}`;
+    }
+    return openMetrics ? `${out}# EOF\n` : out;
+  }
+
+  /**
+   * `render(format)` as the UTF-8 bytes an HTTP response sends, in a new buffer per call. Serve
+   * this rather than `render()`: the exposition is written as bytes, so there is nothing left to
+   * flatten or encode. Never rejects.
+   */
+  async renderBytes(format: ExpositionFormat = 'text'): Promise<Uint8Array> {
+    const openMetrics = format === 'openmetrics';
+    const pieces = await this.collectPieces(openMetrics);
+    const out = new ExpositionBuffer(this.lastSize);
+    for (const piece of pieces) {
+      const before = out.length;
+      if (!openMetrics && before > 0) out.newline();
+      const start = out.length;
+      if (typeof piece === 'string') out.text(piece);
+      else this.writeFamily(piece, out, openMetrics);
+      if (out.length === start) out.truncate(before);
+    }
+    if (openMetrics) out.asciiText('# EOF\n');
+    this.lastSize = out.length;
+    return out.toBytes();
+  }
+
+  /**
+   * The exposition in registry order: the text of each metric prom-client formats (gauges and
+   * other collectors, already read), and the stored Argus families, to be rendered right away.
+   */
+  private async collectPieces(openMetrics: boolean): Promise<(string | Family)[]> {
+    if (this.closed) return [];
     let metrics: unknown[];
     try {
       metrics = this.registry.getMetricsAsArray();
     } catch (error) {
       this.report('scrape', error);
-      return end;
+      return [];
     }
     // With prom-client default labels set on the registry, let prom-client format Argus families
     // too, so those labels are merged exactly as on its own metrics.
     const fast = !this.registryHasDefaultLabels();
-    const chunks: (string | Promise<string> | undefined)[] = new Array(metrics.length);
+    const pending: (string | Promise<string> | undefined)[] = new Array(metrics.length);
     // Read gauges and other collectors first, then the stored families: a collector that fails
     // in this scrape is then already counted in argus_instrumentation_errors_total below.
     let stored = false;
     for (let i = 0; i < metrics.length; i++) {
       const metric = metrics[i];
       if (!(metric instanceof Family) || this.families.get(metric.fullName) !== metric) {
-        chunks[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
+        pending[i] = this.formatForeign(metric as ForeignMetric, openMetrics);
       } else if (metric instanceof GaugeFamily) {
-        chunks[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
+        pending[i] = fast ? this.renderFamily(metric, openMetrics) : this.formatFamily(metric, openMetrics);
       } else {
         stored = true;
       }
     }
+    const pieces: (string | Family)[] = new Array(metrics.length);
+    for (let i = 0; i < metrics.length; i++) {
+      const chunk = pending[i];
+      if (chunk !== undefined) pieces[i] = typeof chunk === 'string' ? chunk : await chunk;
+    }
     if (stored) {
-      for (const chunk of chunks) if (chunk !== undefined && typeof chunk !== 'string') await chunk;
       for (let i = 0; i < metrics.length; i++) {
-        if (chunks[i] !== undefined) continue;
+        if (pending[i] !== undefined) continue;
         const family = metrics[i] as Family;
-        chunks[i] = fast ? this.renderFamily(family, openMetrics) : this.formatFamily(family, openMetrics);
+        pieces[i] = fast ? family : await this.formatFamily(family, openMetrics);
       }
     }
-    let out = '';
-    for (const chunk of chunks) {
-      const text = typeof chunk === 'string' ? chunk : await chunk;
-      if (!text) continue;
-      // prom-client's layout: a blank line between families in text, none in OpenMetrics.
-      out += openMetrics || out === '' ? text : `\n${text}`;
-    }
-    return out + end;
+    return pieces;
   }
 
   /**
@@ -303,6 +349,16 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
         throw new Error(
           `@argus/prometheus: unknown metric kind "${String((def as { kind: unknown }).kind)}"`,
         );
+    }
+  }
+
+  private writeFamily(family: Family, out: ExpositionBuffer, openMetrics: boolean): void {
+    const start = out.length;
+    try {
+      family.write(out, openMetrics);
+    } catch (error) {
+      out.truncate(start);
+      this.report(`scrape:${family.fullName}`, error);
     }
   }
 
@@ -361,11 +417,11 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
     return labels !== undefined && labels !== null && Object.keys(labels).length > 0;
   }
 
-  private collectProcessMetrics(prefix: string): string[] {
+  private collectProcessMetrics(prefix: string, labels: Record<string, string>): string[] {
     const before = new Set(this.registry.getMetricsAsArray());
     const added = () => this.registry.getMetricsAsArray().filter((m) => !before.has(m));
     try {
-      collectDefaultMetrics({ register: this.registry, prefix });
+      collectDefaultMetrics({ register: this.registry, prefix, labels });
     } catch (error) {
       for (const metric of added()) this.registry.removeSingleMetric(metric.name);
       throw new Error(
@@ -389,6 +445,31 @@ export class PrometheusAdapter<T extends RegistryContentType = PrometheusContent
       // A broken guard must not reach the scrape either.
     }
   }
+}
+
+/** The `processMetricsLabels` option, checked: a copy, or a TypeError naming what is wrong. */
+function checkProcessMetricsLabels(labels: unknown): Record<string, string> {
+  if (labels === undefined) return {};
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw new TypeError(
+      `PrometheusAdapter option "processMetricsLabels" must be an object of label values, got ${JSON.stringify(labels)}`,
+    );
+  }
+  const checked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (!LABEL_NAME.test(name) || name.startsWith('__') || isForbiddenLabel(name)) {
+      throw new TypeError(
+        `PrometheusAdapter option "processMetricsLabels": ${JSON.stringify(name)} cannot be a label name`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new TypeError(
+        `PrometheusAdapter option "processMetricsLabels": ${JSON.stringify(name)} must be a string, got ${typeof value}`,
+      );
+    }
+    checked[name] = value;
+  }
+  return checked;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   labelPairs,
   parseLabelPairs,
 } from './format';
+import { type ExpositionBuffer, isAscii, utf8 } from './internal/exposition-buffer';
 
 type Def<K extends BackendMetricDef['kind']> = Extract<BackendMetricDef, { kind: K }>;
 type Report = (hook: string, error: unknown) => void;
@@ -58,7 +59,8 @@ function labelsFromPairs(names: readonly string[], pairs: string): LabelObject {
 // A family renders as its header, then sample lines that each start with a newline (the one
 // that ends the line before), then a final newline. Counters and histograms append flat strings
 // cached per series and family to one rope, with the value as the last piece of a line, so no
-// string is built per line.
+// string is built per line; for bytes, they write the same pieces, encoded once, into the
+// exposition buffer, so no string is built at all.
 
 /**
  * The `# HELP` and `# TYPE` lines without the final newline, per format: one string when both
@@ -75,6 +77,17 @@ function headers(
   const text = `# HELP ${name} ${escapeHelp(help, 'text')}\n# TYPE ${name} ${type}`;
   const openMetrics = `# HELP ${openMetricsName} ${escapeHelp(help, 'openmetrics')}\n# TYPE ${openMetricsName} ${openMetricsType}`;
   return { text, openMetrics: openMetrics === text ? text : openMetrics };
+}
+
+interface HeaderBytes {
+  text: Uint8Array;
+  openMetrics: Uint8Array;
+}
+
+/** The header lines of both formats as UTF-8. */
+function headerBytes(head: { text: string; openMetrics: string }): HeaderBytes {
+  const text = utf8(head.text);
+  return { text, openMetrics: head.openMetrics === head.text ? text : utf8(head.openMetrics) };
 }
 
 /** Series' per-bucket counts are views into slabs of this many series or fewer (the family's size so far). */
@@ -128,8 +141,17 @@ export abstract class Family {
   /** The family in prom-client's `get()` shape for one format; null drops it from this scrape. */
   abstract collect(openMetrics: boolean): CollectedMetric | null;
 
-  /** The fast path: the family's exposition (ending in a newline), or '' to drop it. */
+  /** The fast path for text: the family's exposition (ending in a newline), or '' to drop it. */
   abstract render(openMetrics: boolean): string;
+
+  /**
+   * The fast path for bytes: writes what `render` returns into `out`, or nothing to drop it.
+   * Families with many lines write pre-encoded bytes instead of building the string.
+   */
+  write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const text = this.render(openMetrics);
+    if (text !== '') out.text(text);
+  }
 
   /** Whether `def` can share this family's state (same kind, labels and buckets). */
   compatible(def: BackendMetricDef): boolean {
@@ -189,6 +211,9 @@ export class CounterFamily extends Family {
    * share one), and the prefix is kept anyway, so the key costs no string of its own.
    */
   private readonly series = new Map<string, CounterState>();
+  private readonly head: HeaderBytes;
+  /** Whether every series' prefix is ASCII, so it can be copied into bytes as it is. */
+  private ascii = true;
 
   constructor(def: Def<'counter'>, isOpenMetrics: () => boolean, report: Report) {
     super(def.name, def, isOpenMetrics, report);
@@ -196,6 +221,7 @@ export class CounterFamily extends Family {
     const head = headers(def.help, def.name, 'counter', this.baseName);
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
+    this.head = headerBytes(head);
   }
 
   seriesFor(labelValues: LabelValues): CounterState {
@@ -204,6 +230,8 @@ export class CounterFamily extends Family {
     let state = this.series.get(prefix);
     if (!state) {
       const flat = flatten(prefix);
+      // Written from the string at each scrape: one line per series is not worth a copy in bytes.
+      if (!isAscii(flat)) this.ascii = false;
       state = new CounterState(flat, labelValues);
       this.series.set(flat, state);
     }
@@ -217,6 +245,17 @@ export class CounterFamily extends Family {
       out += formatValue(s.value);
     }
     return `${out}\n`;
+  }
+
+  override write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const ascii = this.ascii;
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text);
+    for (const s of this.series.values()) {
+      if (ascii) out.asciiText(s.prefix);
+      else out.text(s.prefix);
+      out.number(s.value);
+    }
+    out.newline();
   }
 
   collect(openMetrics: boolean): CollectedMetric {
@@ -263,6 +302,8 @@ export class HistogramState implements HistogramSeries {
     readonly counts: Float64Array,
     /** `a="x",b="y"`, flat: the label pairs every line of the series repeats ('' without labels). */
     readonly pairs: string,
+    /** `pairs` as UTF-8, what the exposition writes. */
+    readonly bytes: Uint8Array,
     /** The label values as bound (a reference, not a copy), for the dashboard snapshot. */
     readonly values: LabelValues,
   ) {}
@@ -294,6 +335,15 @@ export class HistogramFamily extends Family {
   private readonly bucketTails: readonly string[];
   /** `} ` after the pairs of a `_sum` / `_count` line (` ` without labels). */
   private readonly close: string;
+  /** The pieces above as UTF-8 (all ASCII: names and bounds are). */
+  private readonly pieces: {
+    bucketHead: Uint8Array;
+    sumHead: Uint8Array;
+    countHead: Uint8Array;
+    bucketTails: readonly Uint8Array[];
+    close: Uint8Array;
+  };
+  private readonly head: HeaderBytes;
   /** `le` as prom-client spells it: the JS number, and "+Inf" for the last bucket. */
   private readonly le: readonly (number | string)[];
   /** In binding order, keyed by label pairs: escaped values are exact, and the pairs are kept anyway. */
@@ -310,6 +360,7 @@ export class HistogramFamily extends Family {
     const head = headers(def.help, name, 'histogram');
     this.textHeader = head.text;
     this.openMetricsHeader = head.openMetrics;
+    this.head = headerBytes(head);
     const labelled = def.labelNames.length > 0;
     const open = labelled ? '{' : '';
     this.bucketHead = flatten(`\n${name}_bucket{`);
@@ -318,6 +369,13 @@ export class HistogramFamily extends Family {
     this.le = [...def.buckets, '+Inf'];
     this.bucketTails = this.le.map((le) => flatten(`${labelled ? ',' : ''}le="${le}"} `));
     this.close = labelled ? '} ' : ' ';
+    this.pieces = {
+      bucketHead: utf8(this.bucketHead),
+      sumHead: utf8(this.sumHead),
+      countHead: utf8(this.countHead),
+      bucketTails: this.bucketTails.map(utf8),
+      close: utf8(this.close),
+    };
   }
 
   override compatible(def: BackendMetricDef): boolean {
@@ -343,6 +401,7 @@ export class HistogramFamily extends Family {
         this.bounds,
         slab.subarray(this.slabUsed, this.slabUsed + n),
         flat,
+        utf8(flat),
         labelValues,
       );
       this.slabUsed += n;
@@ -376,6 +435,33 @@ export class HistogramFamily extends Family {
       out += s.count;
     }
     return `${out}\n`;
+  }
+
+  override write(out: ExpositionBuffer, openMetrics: boolean): void {
+    const { bucketHead, bucketTails, sumHead, countHead, close } = this.pieces;
+    out.bytes(openMetrics ? this.head.openMetrics : this.head.text);
+    const n = bucketTails.length;
+    for (const s of this.series.values()) {
+      const pairs = s.bytes;
+      const counts = s.counts;
+      let cumulative = 0;
+      for (let b = 0; b < n; b++) {
+        cumulative += counts[b]!;
+        out.bytes(bucketHead);
+        out.bytes(pairs);
+        out.bytes(bucketTails[b]!);
+        out.number(cumulative);
+      }
+      out.bytes(sumHead);
+      out.bytes(pairs);
+      out.bytes(close);
+      out.number(s.sum);
+      out.bytes(countHead);
+      out.bytes(pairs);
+      out.bytes(close);
+      out.number(s.count);
+    }
+    out.newline();
   }
 
   collect(): CollectedMetric {

@@ -404,6 +404,55 @@ describe('prom-client compatibility', () => {
   });
 });
 
+describe('renderBytes', () => {
+  it('is the UTF-8 of render(), in both formats, and a new buffer per call', async () => {
+    const { registry, adapter } = setup();
+    registry.define({ kind: 'counter', name: 'b_total', help: 'Bytes "é".', labelNames: ['v'] });
+    registry.define({
+      kind: 'histogram',
+      name: 'b_seconds',
+      help: 'H.',
+      labelNames: ['v'],
+      buckets: [0.1, 1],
+    });
+    for (const v of ['plain', 'café', 'a"b\\c\nd', '\ud83d\ude00', 'lone \ud800']) {
+      registry.counter('b_total').labels(v).inc(3);
+      registry.histogram('b_seconds').labels(v).observe(0.5);
+    }
+    for (const format of ['text', 'openmetrics'] as const) {
+      const bytes = await adapter.renderBytes(format);
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(bytes).equals(Buffer.from(await adapter.render(format), 'utf8'))).toBe(true);
+      expect(Buffer.from(bytes).toString('utf8')).toContain('b_total{v="café",cluster="c1"} 3\n');
+      const again = await adapter.renderBytes(format);
+      expect(again.buffer).not.toBe(bytes.buffer);
+    }
+  });
+
+  it('renders concurrent scrapes of both kinds each in full', async () => {
+    const { registry, adapter } = setup();
+    registry.define({ kind: 'counter', name: 'c_total', help: 'C.', labelNames: ['v'] });
+    for (let i = 0; i < 500; i++) registry.counter('c_total').labels(`value-${i}`).inc(i);
+    const expected = await adapter.render('text');
+    const results = await Promise.all([
+      adapter.render('text'),
+      adapter.renderBytes('text'),
+      adapter.render('text'),
+      adapter.renderBytes('text'),
+    ]);
+    for (const result of results) {
+      expect(typeof result === 'string' ? result : Buffer.from(result).toString('utf8')).toBe(expected);
+    }
+  });
+
+  it('is # EOF alone once closed', async () => {
+    const { adapter } = setup();
+    adapter.close();
+    expect(Buffer.from(await adapter.renderBytes('openmetrics')).toString()).toBe('# EOF\n');
+    expect((await adapter.renderBytes('text')).byteLength).toBe(0);
+  });
+});
+
 describe('default process metrics', () => {
   it('are collected into the adapter registry by default', async () => {
     const adapter = new PrometheusAdapter();
@@ -417,6 +466,44 @@ describe('default process metrics', () => {
     } finally {
       adapter.close();
     }
+  });
+
+  it('carry the labels given in processMetricsLabels, so every metric has the cluster label', async () => {
+    const registry = new MetricRegistry({ defaultLabels: { cluster: 'eu-1' } });
+    const adapter = new PrometheusAdapter({
+      guard: registry.guard,
+      processMetricsLabels: { cluster: 'eu-1' },
+    });
+    registry.attach(adapter);
+    try {
+      for (const format of ['text', 'openmetrics'] as const) {
+        const text = await adapter.render(format);
+        const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+        const families = new Set(
+          text
+            .split('\n')
+            .filter((line) => line.startsWith('# TYPE '))
+            .map((line) => line.split(' ')[2]!),
+        );
+        const processFamilies = [...families].filter((name) => /^(?:process|nodejs)_/.test(name));
+        expect(processFamilies.length).toBeGreaterThanOrEqual(20);
+        expect(samples.filter((line) => !/[{,]cluster="eu-1"[,}]/.test(line))).toEqual([]);
+      }
+    } finally {
+      adapter.close();
+    }
+  });
+
+  it.each([
+    [{ 'bad-name': 'x' }, /"processMetricsLabels".*"bad-name"/],
+    [{ __reserved: 'x' }, /"processMetricsLabels".*"__reserved"/],
+    [{ guild_id: 'x' }, /"processMetricsLabels".*"guild_id"/],
+    [{ cluster: 1 }, /"processMetricsLabels".*"cluster".*string/],
+    ['cluster', /"processMetricsLabels" must be an object/],
+  ])('refuses processMetricsLabels %j with an error naming the option', (labels, message) => {
+    expect(
+      () => new PrometheusAdapter({ processMetricsLabels: labels as unknown as Record<string, string> }),
+    ).toThrow(message);
   });
 
   it('are absent with processMetrics: false', async () => {

@@ -15,8 +15,8 @@ import {
 import type { Context } from 'hono';
 import type { AnalyticsOptions, ArgusApp, RouteTools } from './types';
 
-export const DEFAULT_ANALYTICS_TIMEOUT_MS = 10_000;
-export const DEFAULT_ANALYTICS_CONCURRENCY = 16;
+const DEFAULT_ANALYTICS_TIMEOUT_MS = 10_000;
+const DEFAULT_ANALYTICS_CONCURRENCY = 16;
 const MAX_SEARCH_LENGTH = 100;
 const DEFAULT_SEARCH_LIMIT = 20;
 

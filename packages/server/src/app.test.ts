@@ -151,6 +151,22 @@ describe('GET {metricsPath}', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('serves the bytes a renderer returns as they are, with their length', async () => {
+    const text = '# TYPE up gauge\nup{name="café"} 1\n';
+    const bytes = new TextEncoder().encode(text);
+    const { app } = setup({ metrics: async () => bytes });
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.headers.get('content-length')).toBe(String(bytes.byteLength));
+    expect(res.headers.get('vary')).toBe('Accept');
+    expect(hardeningProblems(res.headers)).toEqual([]);
+    expect(await res.text()).toBe(text);
+    const head = await app.request('/metrics', { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(bytes.byteLength));
+    expect(await head.text()).toBe('');
+  });
+
   it('is 404 when no metrics renderer is given', async () => {
     const { app } = setup({ metrics: undefined });
     expect((await app.request('/metrics')).status).toBe(404);
@@ -342,6 +358,23 @@ describe('body cap', () => {
     }
     const bogus = await app.request('/healthz', { headers: { 'content-length': 'lots' } });
     expect(bogus.status).toBe(413);
+  });
+
+  it('never touches the body of a GET or HEAD (a lazy request would build a whole Request for it)', async () => {
+    const { app } = setup();
+    for (const method of ['GET', 'HEAD']) {
+      const request = new Request('http://argus.test/metrics', { method });
+      let touched = 0;
+      // @hono/node-server's request builds a standard Request, signal and all, once its body is read.
+      Object.defineProperty(request, 'body', {
+        get() {
+          touched++;
+          return null;
+        },
+      });
+      expect((await app.fetch(request)).status, method).toBe(200);
+      expect(touched, method).toBe(0);
+    }
   });
 
   it('lets a small body through to the normal answer and honours a custom cap', async () => {

@@ -5,13 +5,14 @@ import { HTTPException } from 'hono/http-exception';
 import { registerAnalytics } from './analytics';
 import { AuthFailureLog, requireToken } from './auth';
 import { DashboardRoutes } from './dashboard';
+import { provideErrorResponse } from './internal/error-headers';
 import { onServerClose } from './lifecycle';
 import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 import { hardening } from './security';
 import type { ArgusApp, CreateAppOptions, ExpositionFormat, ReadinessReport, RouteTools } from './types';
 
 /** Default request body cap. The bot has no route that takes a body. */
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 const ALLOW_GET = 'GET, HEAD';
 
@@ -47,6 +48,13 @@ export function createApp(options: CreateAppOptions): ArgusApp {
   const app = new Hono();
 
   app.use('*', ...hardening(config.grafanaUrl), lastResort(guard), bodyCap(maxBodyBytes));
+  provideErrorResponse(app, async () => {
+    // A request the server refuses before the app sees it gets the headers this would carry.
+    const sample = new Hono();
+    sample.use('*', ...hardening(config.grafanaUrl));
+    sample.all('*', (c) => plain(c, 400));
+    return sample.request('/');
+  });
   app.notFound((c) => plain(c, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) return plain(c, error.status);
@@ -87,12 +95,16 @@ export function createApp(options: CreateAppOptions): ArgusApp {
       let body: unknown;
       try {
         body = await render(format);
-        if (typeof body !== 'string') throw new TypeError(`metrics renderer returned ${typeof body}`);
+        if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+          throw new TypeError(`metrics renderer returned ${typeof body}`);
+        }
       } catch (error) {
         guard.report('server:metrics', error);
         return c.text('metrics temporarily unavailable\n', 503, { 'Retry-After': '5', Vary: 'Accept' });
       }
-      return c.body(body, 200, { 'Content-Type': contentTypes[format], Vary: 'Accept' });
+      const headers = { 'Content-Type': contentTypes[format], Vary: 'Accept' };
+      if (typeof body === 'string') return c.body(body, 200, headers);
+      return c.body(bytesStream(body), 200, { ...headers, 'Content-Length': String(body.byteLength) });
     });
   }
 
@@ -125,6 +137,19 @@ export function createApp(options: CreateAppOptions): ArgusApp {
   return app;
 }
 
+/**
+ * The bytes as a one-chunk stream: a Response copies a Uint8Array body it is given, and an
+ * exposition is a few hundred KiB; a stream hands the same bytes over as they are.
+ */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
 /** Catches what hono's onError does not (a thrown non-Error), so no request ever escapes. */
 function lastResort(guard: FailOpenGuard): MiddlewareHandler {
   return async (c, next) => {
@@ -139,8 +164,9 @@ function lastResort(guard: FailOpenGuard): MiddlewareHandler {
 
 /**
  * 413 for a body over the cap on any route: a declared Content-Length is checked at once (GET
- * and HEAD included); a chunked body is counted by hono's bodyLimit. The connection is closed so
- * the rest of an oversized body is never read.
+ * and HEAD included); a chunked body on other methods is counted by hono's bodyLimit as it is
+ * read. A GET or HEAD body is never read at all, and startServer closes the connection after
+ * answering a request whose body is still arriving, so no body is read past the answer.
  */
 function bodyCap(maxBytes: number): MiddlewareHandler {
   const tooLarge = (c: Context) => plain(c, 413, { Connection: 'close' });
@@ -148,6 +174,10 @@ function bodyCap(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     const declared = c.req.header('content-length');
     if (declared !== undefined && !(Number(declared) <= maxBytes)) return tooLarge(c);
+    // No route reads a GET or HEAD body (fetch requests cannot carry one), and asking for it
+    // makes @hono/node-server build a whole standard Request, signal included, per request.
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
     const body = c.req.raw.body;
     if (body && declared === undefined) {
       // startServer keeps @hono/node-server from replacing the global Request, so its lazy

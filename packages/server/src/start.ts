@@ -1,9 +1,10 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { describeError, silentLogger } from '@argus/core';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener, type HttpBindings, RequestError } from '@hono/node-server';
+import { errorHeadersFor, type HeaderList } from './internal/error-headers';
+import { closeIfBodyUnread } from './internal/unread-body';
 import { runServerCloseHook } from './lifecycle';
-import { SERVER_HEADER } from './security';
 import type { FetchApp, ServerHandle, StartServerOptions } from './types';
 
 const DEFAULTS = {
@@ -17,14 +18,8 @@ const DEFAULTS = {
 /** How often `close()` closes connections that went idle during the grace period. */
 const CLOSE_SWEEP_MS = 20;
 
-/** The hardening headers for responses Node writes itself (malformed requests). */
-const RAW_ERROR_HEADERS =
-  `Server: ${SERVER_HEADER}\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n` +
-  `Referrer-Policy: no-referrer\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n` +
-  'Cache-Control: no-store\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n';
-
 /** Why listening failed, in words a bot author can act on. */
-export function describeListenError(error: unknown): string {
+function describeListenError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EADDRINUSE':
@@ -65,6 +60,14 @@ function localUrl(address: AddressInfo): string {
  * marked `server` down in the health state. It never throws or rejects into the bot.
  */
 export function startServer(app: FetchApp, options: StartServerOptions): Promise<ServerHandle | undefined> {
+  return errorHeadersFor(app).then((errorHeaders) => listen(app, options, errorHeaders));
+}
+
+function listen(
+  app: FetchApp,
+  options: StartServerOptions,
+  errorHeaders: HeaderList,
+): Promise<ServerHandle | undefined> {
   const logger = options.logger ?? silentLogger;
   const { host, port, health, guard } = options;
   const settings = { ...DEFAULTS, ...definedOnly(options) };
@@ -103,16 +106,22 @@ export function startServer(app: FetchApp, options: StartServerOptions): Promise
     };
 
     try {
-      server = createAdaptorServer({
-        fetch: (request, env) => app.fetch(request, env),
+      // The request listener, not createAdaptorServer: only the listener takes an error handler,
+      // so what the adaptor answers itself (a request it cannot turn into a Request) gets the
+      // app's hardening headers too.
+      const listener = getRequestListener((request, env) => answer(app, request, env as HttpBindings), {
+        errorHandler: (error) => adaptorErrorResponse(error, errorHeaders, guard),
         hostname: host,
         // A library inside a bot must not replace the process-wide Request/Response.
         overrideGlobalObjects: false,
-      }) as Server;
+      });
+      server = createServer(listener);
       server.headersTimeout = settings.headersTimeoutMs;
       server.requestTimeout = Math.max(settings.requestTimeoutMs, settings.headersTimeoutMs);
       server.keepAliveTimeout = settings.keepAliveTimeoutMs;
-      server.on('clientError', onClientError);
+      server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
+        onClientError(error, socket, errorHeaders),
+      );
 
       const listening = server;
       listening.once('error', fail);
@@ -188,11 +197,34 @@ function makeHandle(
   };
 }
 
+/** The app's answer, closing the connection when the request's body is still arriving. */
+async function answer(app: FetchApp, request: Request, bindings: HttpBindings): Promise<Response> {
+  const response = await app.fetch(request, bindings);
+  closeIfBodyUnread(bindings);
+  return response;
+}
+
+/** 400 for a request the adaptor refuses (backslash in the path, bad Host...), 500 otherwise. */
+function adaptorErrorResponse(
+  error: unknown,
+  headers: HeaderList,
+  guard: StartServerOptions['guard'],
+): Response {
+  const badRequest = error instanceof RequestError || (error as Error | undefined)?.name === 'RequestError';
+  if (!badRequest) guard?.report('server:request', error);
+  const response = new Response(badRequest ? 'bad request\n' : 'internal error\n', {
+    status: badRequest ? 400 : 500,
+    headers: headers as [string, string][],
+  });
+  response.headers.set('Connection', 'close');
+  return response;
+}
+
 /**
  * Answers a request Node could not parse with the same hardening headers as every other
  * response, then drops the connection.
  */
-function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+function onClientError(error: NodeJS.ErrnoException, socket: Socket, headers: HeaderList): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
@@ -204,9 +236,9 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
         ? [408, 'Request Timeout']
         : [400, 'Bad Request'];
   const body = `${reason.toLowerCase()}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\n${RAW_ERROR_HEADERS}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  let head = `HTTP/1.1 ${status} ${reason}\r\n`;
+  for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
+  socket.end(`${head}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 function definedOnly(options: StartServerOptions): Partial<typeof DEFAULTS> {

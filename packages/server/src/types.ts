@@ -14,8 +14,13 @@ import type { Handler, Hono, MiddlewareHandler } from 'hono';
 /** The two exposition formats a metrics renderer can produce. */
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-/** Renders the current metrics in `format`. Expected to be fail-open; a throw becomes a 503. */
-export type MetricsRenderer = (format: ExpositionFormat) => Promise<string> | string;
+/**
+ * Renders the current metrics in `format`: the text, or its UTF-8 bytes (which spares the
+ * response an encoding pass). Expected to be fail-open; a throw becomes a 503.
+ */
+export type MetricsRenderer = (
+  format: ExpositionFormat,
+) => Promise<string | Uint8Array> | string | Uint8Array;
 
 /** What `/readyz` reports. `checks` names every input, e.g. `{ client: true, server: true, sink: false }`. */
 export interface ReadinessReport {
@@ -53,7 +58,7 @@ export interface CreateAppOptions {
   /** The resolved configuration (`resolveConfig()` from @argus/core). */
   config: AppConfig;
   /**
-   * Renders the metrics, e.g. `(format) => adapter.render(format)` with a PrometheusAdapter.
+   * Renders the metrics, e.g. `(format) => adapter.renderBytes(format)` with a PrometheusAdapter.
    * Leave it out when no pull exposition exists (the metrics path then answers 404).
    */
   metrics?: MetricsRenderer;

@@ -92,6 +92,72 @@ async function occupyPort(): Promise<{ port: number; server: NetServer }> {
   return { port: address.port, server };
 }
 
+/** How much of an endless body a test sends at most before it gives up on the server closing. */
+const ENDLESS_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Sends `head` and then chunk after chunk of a body that never ends, until the server closes the
+ * connection or ENDLESS_BODY_LIMIT bytes are out. Resolves with what the server answered.
+ */
+function endlessBody(port: number, head: string): Promise<{ reply: string; sent: number; closed: boolean }> {
+  const chunk = Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`);
+  return new Promise((resolve) => {
+    let reply = '';
+    let sent = 0;
+    let closed = false;
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head);
+      pump();
+    });
+    const pump = () => {
+      while (!closed && sent < ENDLESS_BODY_LIMIT) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+      if (!closed) finish();
+    };
+    const finish = () => {
+      socket.destroy();
+      resolve({ reply, sent, closed });
+    };
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      reply += text;
+    });
+    // A reset while still writing is how a server that stops reading shows up too.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      closed = true;
+      resolve({ reply, sent, closed });
+    });
+  });
+}
+
+/** Writes `request` on a fresh connection and resolves with everything read until the server closes it. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+function parseReply(text: string): { status: number; headers: Headers; body: string } {
+  const split = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
+  const headers = new Headers();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) };
+}
+
 describe('startServer on a real socket', () => {
   let unhandled: Mock<(reason: unknown) => void>;
   const onUnhandled = (reason: unknown) => unhandled(reason);
@@ -141,6 +207,23 @@ describe('startServer on a real socket', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toBe('not found\n');
     expect(hardeningProblems(missing.headers)).toEqual([]);
+  });
+
+  it('serves a renderer that returns bytes over the wire, with Content-Length and nothing else changed', async () => {
+    const text = `# TYPE up gauge\n${'up{name="é"} 1\n'.repeat(5_000)}`;
+    const bytes = Buffer.from(text, 'utf8');
+    const app = createApp({
+      config: resolveConfig({}, {}),
+      metrics: () => bytes,
+      readiness: () => ({ ready: true, checks: {} }),
+    });
+    const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+    const { res, body } = await raw(`${handle.url}/metrics`, {});
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-length']).toBe(String(bytes.length));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(body).toBe(text);
+    expect(hardeningProblems(headersOf(res))).toEqual([]);
   });
 
   it('leaves the process-wide Request and Response alone', async () => {
@@ -206,24 +289,76 @@ describe('startServer on a real socket', () => {
     expect(smallSized.res.statusCode).toBe(405);
   });
 
-  it('answers a malformed request with 400 and the hardening headers', async () => {
+  it('answers a request Node cannot parse with 400 and every hardening header', async () => {
     const { app } = fixture();
     const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = connect(handle.port, '127.0.0.1', () => socket.write('THIS IS NOT HTTP\r\n\r\n'));
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
-    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(reply).toContain('Server: argus\r\n');
-    expect(reply).toContain('X-Content-Type-Options: nosniff\r\n');
-    expect(reply).toContain('X-Frame-Options: DENY\r\n');
-    expect(reply.toLowerCase()).not.toContain('hono');
+    const text = await rawExchange(handle.port, 'THIS IS NOT HTTP\r\n\r\n');
+    expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const reply = parseReply(text);
+    expect(hardeningProblems(reply.headers)).toEqual([]);
+    expect(reply.headers.get('connection')).toBe('close');
+    expect(reply.body).toBe('bad request\n');
+    expect(text.toLowerCase()).not.toContain('hono');
+  });
+
+  it.each(['GET', 'HEAD'])(
+    'answers %s /healthz with an endless chunked body, then closes instead of reading on',
+    async (method) => {
+      const { app } = fixture();
+      const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+      const exchange = await endlessBody(
+        handle.port,
+        `${method} /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      expect(exchange.reply).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(exchange.reply).toMatch(/\r\nConnection: close\r\n/i);
+      // Far below what the client was willing to send: the server stopped reading.
+      expect(exchange.closed).toBe(true);
+      expect(exchange.sent).toBeLessThan(ENDLESS_BODY_LIMIT);
+    },
+  );
+
+  it('closes the connection after answering a request whose declared body never came', async () => {
+    const { app } = fixture();
+    const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+    const reply = await rawExchange(
+      handle.port,
+      'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nonly part',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(reply.endsWith('ok\n')).toBe(true);
+  });
+
+  it('keeps the connection open after a request whose whole body was read', async () => {
+    const { app } = fixture();
+    const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(() => agent.destroy());
+    const first = await raw(`${handle.url}/healthz`, { method: 'PUT', body: 'tiny', agent });
+    expect(first.res.statusCode).toBe(405);
+    expect(first.res.headers.connection).toBe('keep-alive');
+    const second = await raw(`${handle.url}/healthz`, { agent });
+    expect(second.res.statusCode).toBe(200);
+    expect(second.socket).toBe(first.socket);
+  });
+
+  it.each([
+    ['a backslash in the path', 'GET /a\\b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+    ['an unparsable Host', 'GET /healthz HTTP/1.1\r\nHost: bad host\r\n\r\n'],
+    [
+      'an absolute URL with another scheme',
+      'GET ftp://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    ],
+  ])('answers a request the adaptor rejects (%s) with 400 and every hardening header', async (_, request) => {
+    const { app, hooks } = fixture();
+    const handle = track(await startServer(app, { host: '127.0.0.1', port: 0 }));
+    const reply = parseReply(await rawExchange(handle.port, request));
+    expect(reply.status).toBe(400);
+    expect(hardeningProblems(reply.headers)).toEqual([]);
+    expect(reply.headers.get('cache-control')).toBe('no-store');
+    expect(reply.body).toBe('bad request\n');
+    expect(hooks).toEqual([]);
   });
 
   it('resolves undefined when the port is in use: no throw, no rejection, health down, guard counted', async () => {
