@@ -47,6 +47,13 @@ export {
 export { createTelemetry, errorType, type Telemetry } from './ergonomics';
 export { MetricDefinitionError, UnknownMetricError } from './errors';
 export type { ArgusEvent } from './events';
+export {
+  contentType,
+  type ExpositionFormat,
+  negotiateFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from './exposition';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
 export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';

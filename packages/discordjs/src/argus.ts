@@ -121,7 +121,11 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   });
   const health = new HealthState();
   health.enable('server');
-  const prometheus = new PrometheusAdapter({ processMetrics: config.processMetrics, guard });
+  const prometheus = new PrometheusAdapter({
+    processMetrics: config.processMetrics,
+    processMetricsLabels: { cluster: config.clusterId },
+    guard,
+  });
   registry.attach(prometheus);
 
   // The catalogue first: every recorder below gets its typed handles.
@@ -173,7 +177,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
 
   const app = createApp({
     config,
-    metrics: (format) => prometheus.render(format),
+    metrics: (format) => prometheus.renderBytes(format),
     readiness: () => {
       const checks: Record<string, boolean> = { client: client.isReady() };
       let ready = checks.client === true;

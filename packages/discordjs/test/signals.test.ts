@@ -147,6 +147,17 @@ describe('interactions', () => {
   });
 });
 
+describe('labels', () => {
+  it('puts the cluster label on every sample, process and Node.js metrics included', async () => {
+    const e = await bot.scrape();
+    const samples = e.text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(samples.filter((l) => l.startsWith('process_') || l.startsWith('nodejs_')).length).toBeGreaterThan(
+      20,
+    );
+    expect(samples.filter((l) => !l.includes('cluster="e2e"'))).toEqual([]);
+  });
+});
+
 describe('gateway and shards', () => {
   it('counts every dispatch by type', async () => {
     const e0 = await bot.scrape();

@@ -8,41 +8,10 @@ import {
   formatLabels,
   formatValue,
   labelPairs,
-  negotiateFormat,
   OPENMETRICS_CONTENT_TYPE,
   parseLabelPairs,
   TEXT_CONTENT_TYPE,
 } from './format';
-
-describe('negotiateFormat', () => {
-  it('serves OpenMetrics to Prometheus (its default Accept header)', () => {
-    const prometheus =
-      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-    expect(negotiateFormat(prometheus)).toBe('openmetrics');
-  });
-
-  it.each([
-    ['application/openmetrics-text', 'openmetrics'],
-    ['Application/OpenMetrics-Text; version=1.0.0; charset=utf-8', 'openmetrics'],
-    ['text/plain;q=0.5, application/openmetrics-text', 'openmetrics'],
-    ['text/plain, application/openmetrics-text', 'openmetrics'],
-    ['text/plain', 'text'],
-    ['*/*', 'text'],
-    ['', 'text'],
-    ['application/json', 'text'],
-    ['application/openmetrics-text;q=0', 'text'],
-    ['application/openmetrics-text;q=0.2, text/plain;q=0.9', 'text'],
-    ['application/openmetrics-text;q=nonsense', 'text'],
-  ] as const)('%j -> %s', (accept, expected) => {
-    expect(negotiateFormat(accept)).toBe(expected);
-  });
-
-  it('handles a missing header and repeated headers', () => {
-    expect(negotiateFormat(undefined)).toBe('text');
-    expect(negotiateFormat(null)).toBe('text');
-    expect(negotiateFormat(['text/plain;q=0.1', 'application/openmetrics-text'])).toBe('openmetrics');
-  });
-});
 
 describe('content types', () => {
   it('are the ones prom-client uses', () => {

@@ -1,47 +1,15 @@
-// Exposition details shared by every family: escaping, numbers, content types and negotiation.
+// Exposition details shared by every family: escaping and numbers. Formats, content types and
+// negotiation live in @argus/core, shared with the server.
 
-export type ExpositionFormat = 'text' | 'openmetrics';
+import type { ExpositionFormat } from '@argus/core';
 
-/** The same strings prom-client's `Registry` uses, so responses match what its users expect. */
-export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-
-/** The `Content-Type` header value for a format. */
-export function contentType(format: ExpositionFormat = 'text'): string {
-  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE;
-}
-
-const OPENMETRICS_MEDIA_TYPE = 'application/openmetrics-text';
-
-/**
- * Picks the exposition format for an HTTP `Accept` header: OpenMetrics when the client lists
- * `application/openmetrics-text` with a non-zero quality at least as high as anything else it
- * accepts (Prometheus asks for it first), the classic text format otherwise.
- */
-export function negotiateFormat(accept: string | readonly string[] | null | undefined): ExpositionFormat {
-  const header = Array.isArray(accept) ? accept.join(',') : accept;
-  if (typeof header !== 'string' || !header.toLowerCase().includes(OPENMETRICS_MEDIA_TYPE)) return 'text';
-  let openMetrics = 0;
-  let other = 0;
-  for (const range of header.split(',')) {
-    const params = range.split(';');
-    const mediaType = params[0]!.trim().toLowerCase();
-    if (mediaType === '') continue;
-    let quality = 1;
-    for (let i = 1; i < params.length; i++) {
-      const [key, value] = params[i]!.split('=');
-      if (key?.trim().toLowerCase() === 'q') {
-        const q = Number(value?.trim());
-        quality = Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0;
-      }
-    }
-    if (mediaType === OPENMETRICS_MEDIA_TYPE) openMetrics = Math.max(openMetrics, quality);
-    else if (mediaType === 'text/plain' || mediaType === 'text/*' || mediaType === '*/*') {
-      other = Math.max(other, quality);
-    }
-  }
-  return openMetrics > 0 && openMetrics >= other ? 'openmetrics' : 'text';
-}
+export {
+  contentType,
+  type ExpositionFormat,
+  negotiateFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from '@argus/core';
 
 const LABEL_VALUE_SPECIALS = /[\\\n"]/;
 

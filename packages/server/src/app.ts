@@ -1,4 +1,10 @@
-import { FailOpenGuard, silentLogger } from '@argus/core';
+import {
+  FailOpenGuard,
+  negotiateFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  silentLogger,
+  TEXT_CONTENT_TYPE,
+} from '@argus/core';
 import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -7,7 +13,6 @@ import { AuthFailureLog, requireToken } from './auth';
 import { DashboardRoutes } from './dashboard';
 import { provideErrorResponse } from './internal/error-headers';
 import { onServerClose } from './lifecycle';
-import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 import { hardening } from './security';
 import type { ArgusApp, CreateAppOptions, ExpositionFormat, ReadinessReport, RouteTools } from './types';
 

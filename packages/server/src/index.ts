@@ -1,6 +1,11 @@
+export {
+  type ExpositionFormat,
+  negotiateFormat,
+  OPENMETRICS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from '@argus/core';
 export { createApp } from './app';
 export { dashboardConfigBody, dashboardOptions, resolveDashboardAssets } from './dashboard';
-export { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate';
 export { startServer } from './start';
 export type {
   AnalyticsOptions,
@@ -10,7 +15,6 @@ export type {
   DashboardConfigBody,
   DashboardConfigSource,
   DashboardOptions,
-  ExpositionFormat,
   ExposureConfig,
   FetchApp,
   GuildDirectory,

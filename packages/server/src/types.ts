@@ -4,6 +4,7 @@
 import type {
   AnalyticsSource,
   ArgusConfig,
+  ExpositionFormat,
   FailOpenGuard,
   HealthState,
   Logger,
@@ -11,8 +12,7 @@ import type {
 } from '@argus/core';
 import type { Handler, Hono, MiddlewareHandler } from 'hono';
 
-/** The two exposition formats a metrics renderer can produce. */
-export type ExpositionFormat = 'text' | 'openmetrics';
+export type { ExpositionFormat } from '@argus/core';
 
 /**
  * Renders the current metrics in `format`: the text, or its UTF-8 bytes (which spares the
