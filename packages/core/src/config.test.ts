@@ -265,8 +265,7 @@ describe('resolveConfig: tracing', () => {
   });
 
   it('makes the endpoint a traces URL, honouring the standard OTLP variables in order', () => {
-    const url = (options: object, env: Record<string, string>) =>
-      resolveConfig(options, env).tracingEndpoint;
+    const url = (options: object, env: Record<string, string>) => resolveConfig(options, env).tracingEndpoint;
     expect(url({ tracingEndpoint: 'http://collector:4318' }, {})).toBe('http://collector:4318/v1/traces');
     expect(url({ tracingEndpoint: 'http://collector:4318/v1/traces' }, {})).toBe(
       'http://collector:4318/v1/traces',
@@ -293,13 +292,19 @@ describe('resolveConfig: tracing', () => {
     expect(
       resolveConfig(
         {},
-        { OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2', ARGUS_TRACING_HEADERS: 'c=3' },
+        {
+          OTEL_EXPORTER_OTLP_HEADERS: 'a=1',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2',
+          ARGUS_TRACING_HEADERS: 'c=3',
+        },
       ).tracingHeaders,
     ).toEqual({ c: '3' });
     expect(resolveConfig({ tracingHeaders: { authorization: 'Basic x' } }, {}).tracingHeaders).toEqual({
       authorization: 'Basic x',
     });
-    const problems = problemsOf(() => resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-name' }));
+    const problems = problemsOf(() =>
+      resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-name' }),
+    );
     expect(problems).toEqual([
       {
         option: 'tracingHeaders',
