@@ -130,7 +130,7 @@ export async function startTracedBot(
       await traced.shutdown();
       await client.destroy();
       await sim.close();
-      await receiver.close();
+      await receiver.close().catch(() => {});
     },
   };
 }
