@@ -34,7 +34,7 @@ export function tracing(options: TracingOptions = {}): Tracing {
   const ratio = options.sampleRatio ?? 1;
   if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`sampleRatio must be between 0 and 1, got ${ratio}`);
   const onDrop = dropCounter(options.registry);
-  const tracer = trace.getTracer(TRACER_NAME);
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
   const subscriber = new InteractionTracer({
     tracer,
     clusterId: options.clusterId ?? 'default',
@@ -46,7 +46,7 @@ export function tracing(options: TracingOptions = {}): Tracing {
 
   let sdk: Promise<OwnSdk | undefined> = Promise.resolve(undefined);
   let ready: Promise<TracingMode>;
-  if (providerRegistered()) ready = Promise.resolve('provider');
+  if (options.tracerProvider !== undefined || providerRegistered()) ready = Promise.resolve('provider');
   else if (options.endpoint === undefined) ready = Promise.resolve('none');
   else {
     sdk = startOwnSdk({

@@ -1,4 +1,5 @@
 import type { MetricRegistry } from '@argus/core';
+import type { TracerProvider } from '@opentelemetry/api';
 
 /** Which Discord ids become span attributes. Ids never become metric labels either way. */
 export interface TracingIdAttributes {
@@ -19,6 +20,11 @@ export interface TracingOptions {
    * `@opentelemetry/resources`). Without it and without a provider, spans are no-ops.
    */
   endpoint?: string;
+  /**
+   * The tracer provider to use instead of the global one (which is what the bot registered, if
+   * anything). With it, Argus starts no SDK.
+   */
+  tracerProvider?: TracerProvider;
   /** Headers for the OTLP exporter (an API key, say). Never logged. */
   headers?: Readonly<Record<string, string>>;
   /**

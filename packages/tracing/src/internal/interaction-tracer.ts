@@ -39,7 +39,10 @@ export interface InteractionTracerOptions {
 
 interface OpenInteraction {
   readonly span: Span;
-  readonly context: Context;
+  /** Made on first use: most interactions never run a wrapped handler. */
+  context: Context | undefined;
+  /** A span the sampler declined records nothing: skip the work of filling it. */
+  readonly recording: boolean;
   /** Wrapped handlers of this interaction still running. */
   running: number;
   respondedAt: number | null;
@@ -97,7 +100,8 @@ export class InteractionTracer implements LifecycleSubscriber {
     );
     this.open.set(interaction, {
       span,
-      context: trace.setSpan(ROOT_CONTEXT, span),
+      context: undefined,
+      recording: span.isRecording(),
       running: 0,
       respondedAt: null,
       handlerEndedAt: interaction.receivedAt,
@@ -109,6 +113,10 @@ export class InteractionTracer implements LifecycleSubscriber {
     const state = this.open.get(interaction);
     if (state === undefined || state.respondedAt !== null) return;
     state.respondedAt = at;
+    if (!state.recording) {
+      this.endIfDone(interaction, state);
+      return;
+    }
     const latencyMs = at - interaction.receivedAt;
     state.span.setAttribute('discord.response.latency_ms', latencyMs);
     if (latencyMs <= 3_000) state.span.setAttribute(DEADLINE_MET, true);
@@ -122,7 +130,7 @@ export class InteractionTracer implements LifecycleSubscriber {
 
   interactionDeadlineMissed(interaction: InteractionRecord, at: number): void {
     const state = this.open.get(interaction);
-    if (state === undefined) return;
+    if (state === undefined || !state.recording) return;
     state.span.setAttribute(DEADLINE_MET, false);
     state.span.addEvent('deadline missed', { 'discord.deadline_ms': 3_000 }, hrTimeOf(at));
   }
@@ -163,8 +171,9 @@ export class InteractionTracer implements LifecycleSubscriber {
     const own = this.commandSpans.get(command);
     if (own !== undefined) return context.with(own.context, run);
     const state = command.interaction ? this.open.get(command.interaction) : undefined;
-    if (state !== undefined && !state.ended) return context.with(state.context, run);
-    return run();
+    if (state === undefined || state.ended) return run();
+    state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+    return context.with(state.context, run);
   }
 
   commandFinished(command: CommandRecord, at: number, error: unknown): void {
@@ -205,7 +214,7 @@ export class InteractionTracer implements LifecycleSubscriber {
           'discord.cluster': this.options.clusterId,
         },
       },
-      state?.context ?? ROOT_CONTEXT,
+      state ? trace.setSpan(ROOT_CONTEXT, state.span) : ROOT_CONTEXT,
     );
     if (error !== undefined) fail(span, error, at);
     span.end(hrTimeOf(at));
@@ -287,7 +296,8 @@ export class InteractionTracer implements LifecycleSubscriber {
     this.open.delete(interaction);
     if (state.ended) return;
     state.ended = true;
-    state.span.end(hrTimeOf(at));
+    if (state.recording) state.span.end(hrTimeOf(at));
+    else state.span.end();
   }
 
   private ids(

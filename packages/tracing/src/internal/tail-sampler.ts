@@ -18,7 +18,8 @@ export interface TailSamplerOptions {
 
 interface Pending {
   readonly rootSpanId: string;
-  readonly spans: FinishedSpan[];
+  /** Made when the first child ends: many traces are a root alone. */
+  spans: FinishedSpan[] | undefined;
   error: boolean;
 }
 
@@ -29,7 +30,10 @@ const REMEMBERED_DECISIONS = 4_096;
 
 export class TailSampler implements SpanProcessorLike {
   private readonly pending = new Map<string, Pending>();
-  private readonly decided = new Map<string, Decision>();
+  // Decisions in two generations: when the young one is full it becomes the old one, so memory
+  // stays under 2 x REMEMBERED_DECISIONS with no per-entry eviction.
+  private decided = new Map<string, Decision>();
+  private decidedBefore = new Map<string, Decision>();
   private readonly threshold: number;
 
   constructor(private readonly options: TailSamplerOptions) {
@@ -45,20 +49,21 @@ export class TailSampler implements SpanProcessorLike {
       this.remember(traceId, 'overflow');
       return;
     }
-    this.pending.set(traceId, { rootSpanId: spanId, spans: [], error: false });
+    this.pending.set(traceId, { rootSpanId: spanId, spans: undefined, error: false });
   }
 
   onEnd(span: FinishedSpan): void {
     const { traceId, spanId } = span.spanContext();
     const pending = this.pending.get(traceId);
     if (pending === undefined) {
-      const decision = this.decided.get(traceId);
+      const decision = this.decided.get(traceId) ?? this.decidedBefore.get(traceId);
       if (decision === undefined || decision === 'keep') this.options.keep(span);
       else if (decision === 'overflow') this.options.onDrop('pending_full', 1);
       return;
     }
     if (span.status.code === SpanStatusCode.ERROR) pending.error = true;
     if (spanId !== pending.rootSpanId) {
+      pending.spans ??= [];
       if (pending.spans.length < this.options.maxSpansPerTrace) pending.spans.push(span);
       else this.options.onDrop('trace_too_large', 1);
       return;
@@ -67,7 +72,7 @@ export class TailSampler implements SpanProcessorLike {
     const keep = pending.error || span.attributes[DEADLINE_MET] === false || this.sampled(traceId);
     this.remember(traceId, keep ? 'keep' : 'drop');
     if (!keep) return;
-    for (const child of pending.spans) this.options.keep(child);
+    if (pending.spans) for (const child of pending.spans) this.options.keep(child);
     this.options.keep(span);
   }
 
@@ -81,6 +86,7 @@ export class TailSampler implements SpanProcessorLike {
   async shutdown(): Promise<void> {
     this.pending.clear();
     this.decided.clear();
+    this.decidedBefore.clear();
   }
 
   private sampled(traceId: string): boolean {
@@ -90,9 +96,11 @@ export class TailSampler implements SpanProcessorLike {
   }
 
   private remember(traceId: string, decision: Decision): void {
+    // Keeping every span is what an unknown trace gets anyway: only drops need remembering.
+    if (decision === 'keep') return;
     if (this.decided.size >= REMEMBERED_DECISIONS) {
-      const oldest = this.decided.keys().next().value;
-      if (oldest !== undefined) this.decided.delete(oldest);
+      this.decidedBefore = this.decided;
+      this.decided = new Map();
     }
     this.decided.set(traceId, decision);
   }
