@@ -139,7 +139,10 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     node_version: process.versions.node,
   });
 
-  const subscribers: LifecycleSubscriber[] = [new MetricsRecorder(catalogue)];
+  const tracing = config.enableTracing ? createTracing(config, { registry, guard, logger }) : undefined;
+  const subscribers: LifecycleSubscriber[] = [
+    new MetricsRecorder(catalogue, tracing ? { traceIdOf: (subject) => tracing.traceIdOf(subject) } : {}),
+  ];
   let history: History | undefined;
   if (config.enablePerGuild) {
     const dropped = catalogue.eventsDropped;
@@ -163,7 +166,6 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
   }
 
-  const tracing = config.enableTracing ? createTracing(config, { registry, guard, logger }) : undefined;
   if (tracing) subscribers.push(tracing.subscriber);
   if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {

@@ -6,6 +6,7 @@ import type {
   ArgusConfig,
   CommandRecord,
   FailOpenGuard,
+  InteractionRecord,
   LifecycleSubscriber,
   Logger,
   MetricRegistry,
@@ -28,6 +29,8 @@ export function checkTracingPackages(
 
 export interface TracingHandle {
   readonly subscriber: LifecycleSubscriber;
+  /** The trace of an interaction or command run, for exemplars; undefined until loaded. */
+  traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined;
   /** The loaded tracing subscriber, once there. */
   readonly loaded: Promise<Tracing | undefined>;
   shutdown(): Promise<void>;
@@ -102,6 +105,13 @@ export function createTracing(
     target?.runCommand ? target.runCommand(command, run) : run();
   return {
     subscriber: subscriber as unknown as LifecycleSubscriber,
+    traceIdOf(subject) {
+      try {
+        return target?.traceIdOf(subject);
+      } catch {
+        return undefined;
+      }
+    },
     loaded,
     async shutdown() {
       const t = await loaded;

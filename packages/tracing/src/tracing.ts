@@ -1,4 +1,4 @@
-import type { LifecycleSubscriber, MetricRegistry } from '@argus/core';
+import type { CommandRecord, InteractionRecord, LifecycleSubscriber, MetricRegistry } from '@argus/core';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { InteractionTracer } from './internal/interaction-tracer';
 import { type OwnSdk, startOwnSdk } from './internal/own-sdk';
@@ -18,6 +18,11 @@ export type TracingMode =
 export interface Tracing extends LifecycleSubscriber {
   /** Resolves once spans go somewhere (the SDK Argus starts loads in the background). */
   readonly ready: Promise<TracingMode>;
+  /**
+   * The trace an interaction or a command run belongs to while its span records; core's
+   * MetricsRecorder puts it on histogram observations as an exemplar.
+   */
+  traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined;
   /** Ends open spans, flushes and stops the SDK Argus started (never the bot's provider). */
   shutdown(): Promise<void>;
 }

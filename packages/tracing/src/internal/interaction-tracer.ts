@@ -280,6 +280,19 @@ export class InteractionTracer implements LifecycleSubscriber {
     });
   }
 
+  /**
+   * The trace an interaction or a command run is part of, while its span records: what a
+   * histogram observation links to as its exemplar. Never throws.
+   */
+  traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined {
+    let span: Span | undefined;
+    if ('kind' in subject) {
+      span = this.commandSpans.get(subject)?.span;
+      if (span === undefined && subject.interaction) span = this.open.get(subject.interaction)?.span;
+    } else span = this.open.get(subject)?.span;
+    return span?.isRecording() ? span.spanContext().traceId : undefined;
+  }
+
   /** Ends every span still open (at close). */
   endAll(): void {
     const at = this.now();
