@@ -9,9 +9,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { type ReadableSpan, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../discordjs/test/harness';
 import { ArgusSpanProcessor, TRACER_NAME } from '../src/index';
 import { OtlpReceiver } from './otlp-receiver';
+import { until } from './sim-client';
 import { spanTree } from './span-tree';
 import { startTracedBot, type TracedBot } from './traced-bot';
 

@@ -2,7 +2,7 @@
 // one that is down. The bot answers every interaction as before, and every span lost is counted
 // in argus_tracing_spans_dropped_total{reason}.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../discordjs/test/harness';
+import { until } from './sim-client';
 import { startTracedBot, type TracedBot } from './traced-bot';
 
 let bot: TracedBot;

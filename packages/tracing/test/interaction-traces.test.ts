@@ -4,8 +4,8 @@
 // token or switched-off id anywhere in the exported bytes.
 import type { SentInteraction } from '@argus/discord-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../discordjs/test/harness';
 import type { ReceivedSpan } from './otlp-receiver';
+import { until } from './sim-client';
 import { ms, spanTree } from './span-tree';
 import { startTracedBot, type TracedBot } from './traced-bot';
 

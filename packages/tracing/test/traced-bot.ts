@@ -12,9 +12,9 @@ import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
 import { trace } from '@opentelemetry/api';
 import { type Client, Events, type Interaction, type Message } from 'discord.js';
 import { RecordingBackend } from '../../core/test/recording-backend';
-import { loginReady, makeClient, sleep } from '../../discordjs/test/harness';
 import { type Tracing, type TracingOptions, tracing } from '../src/index';
 import { OtlpReceiver } from './otlp-receiver';
+import { loginReady, makeClient, sleep } from './sim-client';
 
 export class PlannedFailure extends Error {
   override readonly name = 'PlannedFailure';

@@ -2,8 +2,8 @@
 // starts the SDK, traces the harness bot's interactions, shows the drop counter on /metrics and
 // flushes in close().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startBot, until } from '../../discordjs/test/harness';
-import { OtlpReceiver } from './otlp-receiver';
+import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
+import { type Running, startBot, until } from './harness';
 
 let receiver: OtlpReceiver;
 let bot: Running;

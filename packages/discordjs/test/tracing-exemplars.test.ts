@@ -3,8 +3,8 @@
 // exemplar storage returns the trace id of a slow interaction from /api/v1/query_exemplars.
 import { type PrometheusServer, startPrometheus } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startBot, until } from '../../discordjs/test/harness';
-import { OtlpReceiver } from './otlp-receiver';
+import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
+import { type Running, startBot, until } from './harness';
 
 let receiver: OtlpReceiver;
 let bot: Running;
