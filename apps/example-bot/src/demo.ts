@@ -13,6 +13,7 @@ import {
 import type { ArgusOptions } from '@argus/discordjs';
 import { Events } from 'discord.js';
 import { createExampleBot, type ExampleBot } from './bot';
+import { logTracesToConsole } from './trace-log';
 
 const scenarioName = process.env.DEMO_SCENARIO ?? 'steady';
 const env = (name: string) => (process.env[name] ?? '').trim() !== '';
@@ -35,6 +36,16 @@ function demoDefaults(): { options: ArgusOptions; generatedToken: string | undef
   return { options, generatedToken };
 }
 const { options: DEMO_ARGUS, generatedToken } = demoDefaults();
+
+// Tracing with no collector to send to: one line per kept trace (errors, missed deadlines, 10 %).
+const tracingOn = /^(1|true|yes|on)$/i.test((process.env.ARGUS_ENABLE_TRACING ?? '').trim());
+const collector = [
+  'ARGUS_TRACING_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'ARGUS_OTLP_ENDPOINT',
+].some(env);
+if (tracingOn && !collector) logTracesToConsole();
 
 async function main(): Promise<void> {
   let sim: DiscordSim | undefined;

@@ -23,12 +23,14 @@ import { snapshot } from './snapshot';
 import { sseViewers } from './sse-viewers';
 import { startup } from './startup';
 import { startupCold } from './startup-cold';
+import { tracingInteraction } from './tracing-interaction';
 
 export const workloads: readonly Workload[] = [
   counterInc,
   histogramObserve,
   gatewayHook,
   interactionLifecycle,
+  tracingInteraction,
   memoryCatalogue,
   sinkMemory,
   startup,

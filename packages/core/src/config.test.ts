@@ -183,7 +183,7 @@ describe('resolveConfig', () => {
 
   it('falls back from tracingEndpoint to otlpEndpoint, and accepts a local ClickHouse path', () => {
     const c = resolveConfig({ otlpEndpoint: 'http://collector:4318' }, { ARGUS_CLICKHOUSE_DSN: './data/ch' });
-    expect(c.tracingEndpoint).toBe('http://collector:4318');
+    expect(c.tracingEndpoint).toBe('http://collector:4318/v1/traces');
     expect(c.clickhouseDsn).toBe('./data/ch');
   });
 
@@ -246,5 +246,116 @@ describe('resolveConfig', () => {
   it('knows loopback hosts', () => {
     expect(['127.0.0.1', 'localhost', '::1'].every(isLoopbackHost)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::'].some(isLoopbackHost)).toBe(false);
+  });
+});
+
+describe('resolveConfig: tracing', () => {
+  it('defaults: no endpoint, every trace kept, guild and channel ids on, user ids off', () => {
+    expect(resolveConfig({}, {})).toMatchObject({
+      enableTracing: false,
+      tracingEndpoint: undefined,
+      tracingHeaders: undefined,
+      tracingSampleRatio: 1,
+      tracingGuildIds: true,
+      tracingChannelIds: true,
+      tracingUserIds: false,
+      tracingServiceName: 'discord-bot',
+      tracingUiUrl: undefined,
+    });
+  });
+
+  it('makes the endpoint a traces URL, honouring the standard OTLP variables in order', () => {
+    const url = (options: object, env: Record<string, string>) => resolveConfig(options, env).tracingEndpoint;
+    expect(url({ tracingEndpoint: 'http://collector:4318' }, {})).toBe('http://collector:4318/v1/traces');
+    expect(url({ tracingEndpoint: 'http://collector:4318/v1/traces' }, {})).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(url({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example/' })).toBe(
+      'https://otlp.example/v1/traces',
+    );
+    // The per-signal variable is a full URL, used as is.
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/custom',
+    };
+    expect(url({}, env)).toBe('https://traces.example/custom');
+    expect(url({}, { ...env, ARGUS_TRACING_ENDPOINT: 'http://argus:4318' })).toBe(
+      'http://argus:4318/v1/traces',
+    );
+    expect(url({}, { ARGUS_OTLP_ENDPOINT: 'http://metrics:4318' })).toBe('http://metrics:4318/v1/traces');
+  });
+
+  it('parses exporter headers from the OTLP format or an object, and never shows them in an error', () => {
+    expect(
+      resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc%3D1, x-team = bots' }).tracingHeaders,
+    ).toEqual({ 'x-api-key': 'abc=1', 'x-team': 'bots' });
+    expect(
+      resolveConfig(
+        {},
+        {
+          OTEL_EXPORTER_OTLP_HEADERS: 'a=1',
+          OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2',
+          ARGUS_TRACING_HEADERS: 'c=3',
+        },
+      ).tracingHeaders,
+    ).toEqual({ c: '3' });
+    expect(resolveConfig({ tracingHeaders: { authorization: 'Basic x' } }, {}).tracingHeaders).toEqual({
+      authorization: 'Basic x',
+    });
+    const problems = problemsOf(() =>
+      resolveConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-name' }),
+    );
+    expect(problems).toEqual([
+      {
+        option: 'tracingHeaders',
+        envVar: 'OTEL_EXPORTER_OTLP_HEADERS',
+        value: '<redacted>',
+        reason: 'expected key=value pairs separated by commas (or an object of strings)',
+      },
+    ]);
+  });
+
+  it('reads the sample ratio, id switches, service name and trace UI URL', () => {
+    const c = resolveConfig(
+      {},
+      {
+        ARGUS_TRACING_SAMPLE_RATIO: '0.25',
+        ARGUS_TRACING_USER_IDS: 'yes',
+        ARGUS_TRACING_GUILD_IDS: 'off',
+        OTEL_SERVICE_NAME: 'my-bot',
+        ARGUS_TRACING_UI_URL: 'https://grafana.example/explore?trace={traceId}',
+      },
+    );
+    expect(c).toMatchObject({
+      tracingSampleRatio: 0.25,
+      tracingUserIds: true,
+      tracingGuildIds: false,
+      tracingChannelIds: true,
+      tracingServiceName: 'my-bot',
+      tracingUiUrl: 'https://grafana.example/explore?trace={traceId}',
+    });
+    expect(resolveConfig({ tracingSampleRatio: 0 }, {}).tracingSampleRatio).toBe(0);
+  });
+
+  it('rejects a ratio outside 0..1 and a trace UI URL without {traceId}', () => {
+    expect(problemsOf(() => resolveConfig({}, { ARGUS_TRACING_SAMPLE_RATIO: '1.5' }))).toEqual([
+      {
+        option: 'tracingSampleRatio',
+        envVar: 'ARGUS_TRACING_SAMPLE_RATIO',
+        value: '"1.5"',
+        reason: 'expected a number between 0 and 1',
+      },
+    ]);
+    expect(problemsOf(() => resolveConfig({ tracingSampleRatio: -0.1 }, {}))[0]?.reason).toBe(
+      'expected a number between 0 and 1',
+    );
+    expect(problemsOf(() => resolveConfig({ tracingUiUrl: 'https://jaeger.example/trace/' }, {}))).toEqual([
+      {
+        option: 'tracingUiUrl',
+        envVar: 'ARGUS_TRACING_UI_URL',
+        value: '"https://jaeger.example/trace/"',
+        reason: 'must contain {traceId}, where the trace id goes',
+      },
+    ]);
   });
 });

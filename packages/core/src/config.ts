@@ -25,8 +25,30 @@ export interface ArgusOptions {
   otlpEndpoint?: string;
   /** Env: ARGUS_ENABLE_TRACING. Default false. */
   enableTracing?: boolean;
-  /** Env: ARGUS_TRACING_ENDPOINT. Falls back to otlpEndpoint. */
+  /**
+   * OTLP/HTTP endpoint for traces: a base URL (`/v1/traces` is appended unless the path already
+   * ends with it). Env: ARGUS_TRACING_ENDPOINT, then OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as
+   * is), then OTEL_EXPORTER_OTLP_ENDPOINT. Falls back to otlpEndpoint. Used only when the bot
+   * registered no OpenTelemetry tracer provider of its own.
+   */
   tracingEndpoint?: string;
+  /**
+   * Headers for the trace exporter, `key=value,key2=value2` (values URL-encoded) or an object.
+   * Env: ARGUS_TRACING_HEADERS, then OTEL_EXPORTER_OTLP_TRACES_HEADERS, then OTEL_EXPORTER_OTLP_HEADERS.
+   */
+  tracingHeaders?: string | Readonly<Record<string, string>>;
+  /** Share of ordinary traces kept, 0..1; errors and missed deadlines are always kept. Env: ARGUS_TRACING_SAMPLE_RATIO. Default 1. */
+  tracingSampleRatio?: number;
+  /** `discord.guild.id` on spans. Env: ARGUS_TRACING_GUILD_IDS. Default true. */
+  tracingGuildIds?: boolean;
+  /** `discord.channel.id` on spans. Env: ARGUS_TRACING_CHANNEL_IDS. Default true. */
+  tracingChannelIds?: boolean;
+  /** `discord.user.id` on spans (personal data). Env: ARGUS_TRACING_USER_IDS. Default false. */
+  tracingUserIds?: boolean;
+  /** Resource `service.name` of the SDK Argus starts. Env: ARGUS_TRACING_SERVICE_NAME, then OTEL_SERVICE_NAME. Default discord-bot. */
+  tracingServiceName?: string;
+  /** A trace viewer URL with `{traceId}` in it, for links from the dashboard. Env: ARGUS_TRACING_UI_URL. */
+  tracingUiUrl?: string;
   /** Env: ARGUS_PUSHGATEWAY_URL. */
   pushgatewayUrl?: string;
   /** Env: ARGUS_PUSHGATEWAY_JOB. Default argus. */
@@ -88,7 +110,15 @@ export interface ArgusConfig {
   readonly processMetrics: boolean;
   readonly otlpEndpoint: string | undefined;
   readonly enableTracing: boolean;
+  /** The full traces URL (`…/v1/traces`). */
   readonly tracingEndpoint: string | undefined;
+  readonly tracingHeaders: Readonly<Record<string, string>> | undefined;
+  readonly tracingSampleRatio: number;
+  readonly tracingGuildIds: boolean;
+  readonly tracingChannelIds: boolean;
+  readonly tracingUserIds: boolean;
+  readonly tracingServiceName: string;
+  readonly tracingUiUrl: string | undefined;
   readonly pushgatewayUrl: string | undefined;
   readonly pushgatewayJob: string;
   readonly pushgatewayInterval: number;
@@ -145,7 +175,9 @@ type Kind =
   | 'enum'
   | 'namespace'
   | 'dsn'
-  | 'identifier';
+  | 'identifier'
+  | 'ratio'
+  | 'headers';
 
 interface Spec {
   env: readonly string[];
@@ -169,7 +201,20 @@ const SPECS: Record<keyof ArgusOptions, Spec> = {
   processMetrics: { env: ['ARGUS_PROCESS_METRICS'], kind: 'bool' },
   otlpEndpoint: { env: ['ARGUS_OTLP_ENDPOINT'], kind: 'url' },
   enableTracing: { env: ['ARGUS_ENABLE_TRACING'], kind: 'bool' },
-  tracingEndpoint: { env: ['ARGUS_TRACING_ENDPOINT'], kind: 'url' },
+  tracingEndpoint: {
+    env: ['ARGUS_TRACING_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    kind: 'url',
+  },
+  tracingHeaders: {
+    env: ['ARGUS_TRACING_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'],
+    kind: 'headers',
+  },
+  tracingSampleRatio: { env: ['ARGUS_TRACING_SAMPLE_RATIO'], kind: 'ratio' },
+  tracingGuildIds: { env: ['ARGUS_TRACING_GUILD_IDS'], kind: 'bool' },
+  tracingChannelIds: { env: ['ARGUS_TRACING_CHANNEL_IDS'], kind: 'bool' },
+  tracingUserIds: { env: ['ARGUS_TRACING_USER_IDS'], kind: 'bool' },
+  tracingServiceName: { env: ['ARGUS_TRACING_SERVICE_NAME', 'OTEL_SERVICE_NAME'], kind: 'string' },
+  tracingUiUrl: { env: ['ARGUS_TRACING_UI_URL'], kind: 'url' },
   pushgatewayUrl: { env: ['ARGUS_PUSHGATEWAY_URL'], kind: 'url' },
   pushgatewayJob: { env: ['ARGUS_PUSHGATEWAY_JOB'], kind: 'string' },
   pushgatewayInterval: { env: ['ARGUS_PUSHGATEWAY_INTERVAL'], kind: 'int', min: 1, max: 86_400 },
@@ -206,6 +251,13 @@ const DEFAULTS = {
   otlpEndpoint: undefined,
   enableTracing: false,
   tracingEndpoint: undefined,
+  tracingHeaders: undefined,
+  tracingSampleRatio: 1,
+  tracingGuildIds: true,
+  tracingChannelIds: true,
+  tracingUserIds: false,
+  tracingServiceName: 'discord-bot',
+  tracingUiUrl: undefined,
   pushgatewayUrl: undefined,
   pushgatewayJob: 'argus',
   pushgatewayInterval: 15,
@@ -241,6 +293,8 @@ const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
 export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env): ArgusConfig {
   const problems: ConfigProblem[] = [];
   const out: Record<string, unknown> = {};
+  /** The variable each value came from (absent for options and defaults). */
+  const sources: Partial<Record<keyof ArgusOptions, string>> = {};
 
   for (const key of Object.keys(options)) {
     if (!(key in SPECS)) {
@@ -306,20 +360,31 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
       });
     const parsed = parseValue(spec, raw, source === 'option', problem);
     if (parsed !== INVALID) out[key] = parsed;
+    if (source !== 'option') sources[key] = envVar;
   }
 
   if (problems.length === 0) crossCheck(out as unknown as ArgusConfig, problems);
   if (problems.length > 0) throw new ArgusConfigError(problems);
   const config = out as unknown as Record<keyof ArgusConfig, unknown>;
-  config.tracingEndpoint ??= config.otlpEndpoint;
+  config.tracingEndpoint = tracesUrl(
+    (config.tracingEndpoint ?? config.otlpEndpoint) as string | undefined,
+    sources.tracingEndpoint === 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  );
   return Object.freeze(config) as unknown as ArgusConfig;
 }
 
 const INVALID = Symbol('invalid');
 
+/** OTLP/HTTP's signal path on a base URL; a per-signal variable is a full URL already. */
+function tracesUrl(url: string | undefined, verbatim: boolean): string | undefined {
+  if (url === undefined || verbatim) return url;
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed.endsWith('/v1/traces') ? trimmed : `${trimmed}/v1/traces`;
+}
+
 /** A bad value as an error may show it: secrets hidden, credentials cut out of a DSN. */
 function displayValue(kind: Kind, raw: unknown): string {
-  if (kind === 'secret') return '<redacted>';
+  if (kind === 'secret' || kind === 'headers') return '<redacted>';
   if (kind === 'dsn' && typeof raw === 'string')
     return JSON.stringify(raw.replace(/\/\/[^@/?#]*@/, '//***@'));
   return JSON.stringify(raw);
@@ -333,6 +398,21 @@ function parseValue(
 ): unknown {
   const text = typeof raw === 'string' ? raw.trim() : raw;
   switch (spec.kind) {
+    case 'ratio': {
+      const value =
+        typeof text === 'number'
+          ? text
+          : typeof text === 'string' && /^\d*\.?\d+$/.test(text)
+            ? Number(text)
+            : Number.NaN;
+      if (!(value >= 0 && value <= 1)) {
+        problem('expected a number between 0 and 1');
+        return INVALID;
+      }
+      return value;
+    }
+    case 'headers':
+      return parseHeaders(text, problem);
     case 'bool': {
       if (typeof text === 'boolean') return text;
       if (typeof text === 'string') {
@@ -427,7 +507,48 @@ function parseValue(
   }
 }
 
+/** `key=value,key2=value2` (the OTEL_EXPORTER_OTLP_HEADERS format) or an object of strings. */
+function parseHeaders(raw: unknown, problem: (reason: string) => void): unknown {
+  const headers: Record<string, string> = {};
+  const bad = () => {
+    problem('expected key=value pairs separated by commas (or an object of strings)');
+    return INVALID;
+  };
+  const validName = (name: string) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name);
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [name, value] of Object.entries(raw)) {
+      if (!validName(name) || typeof value !== 'string' || /[\r\n]/.test(value)) return bad();
+      headers[name] = value;
+    }
+    return Object.freeze(headers);
+  }
+  if (typeof raw !== 'string') return bad();
+  for (const pair of raw.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return bad();
+    const name = pair.slice(0, eq).trim();
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      return bad();
+    }
+    if (!validName(name) || /[\r\n]/.test(value)) return bad();
+    headers[name] = value;
+  }
+  return Object.freeze(headers);
+}
+
 function crossCheck(config: ArgusConfig, problems: ConfigProblem[]): void {
+  if (config.tracingUiUrl !== undefined && !config.tracingUiUrl.includes('{traceId}')) {
+    problems.push({
+      option: 'tracingUiUrl',
+      envVar: 'ARGUS_TRACING_UI_URL',
+      value: JSON.stringify(config.tracingUiUrl),
+      reason: 'must contain {traceId}, where the trace id goes',
+    });
+  }
   if (config.enablePerGuild && config.clickhouseDsn === undefined) {
     problems.push({
       option: 'enablePerGuild',

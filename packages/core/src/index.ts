@@ -70,7 +70,7 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
-export { MetricsRecorder } from './recorders/metrics-recorder';
+export { MetricsRecorder, type MetricsRecorderOptions } from './recorders/metrics-recorder';
 export { PerGuildRecorder } from './recorders/per-guild-recorder';
 export {
   Counter,

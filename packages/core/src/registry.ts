@@ -432,13 +432,14 @@ export class HistogramHandle {
     return this.one ? [this.one] : (this.many ?? []);
   }
 
-  observe(value: number): void {
+  /** `traceId` makes the observation an exemplar where the backend keeps them. */
+  observe(value: number, traceId?: string): void {
     if (!Number.isFinite(value)) return;
     if (this.one !== undefined) {
-      this.one.observe(value);
+      this.one.observe(value, traceId);
       return;
     }
     const many = this.many;
-    if (many !== undefined) for (let i = 0; i < many.length; i++) many[i]!.observe(value);
+    if (many !== undefined) for (let i = 0; i < many.length; i++) many[i]!.observe(value, traceId);
   }
 }

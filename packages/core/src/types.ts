@@ -61,7 +61,11 @@ export interface CounterSeries {
   inc(value: number): void;
 }
 export interface HistogramSeries {
-  observe(value: number): void;
+  /**
+   * `traceId` (32 hex digits) links this observation to a trace: a backend that can keep
+   * exemplars (OpenMetrics) keeps it, any other ignores it.
+   */
+  observe(value: number, traceId?: string): void;
 }
 
 /** Implemented by adapters (Prometheus, OTLP...). Core never imports one. */

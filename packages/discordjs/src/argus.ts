@@ -38,6 +38,7 @@ import { type Client, version as discordjsVersion, type Interaction, type Messag
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
+import { checkTracingPackages, createTracing } from './tracing';
 
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
 const HISTORY_CLOSE_DEADLINE_MS = 5_000;
@@ -103,12 +104,12 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
   const config = resolveConfig(options, env);
   for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
-    const wanted = option === 'otlpEndpoint' ? config.otlpEndpoint !== undefined : config[option] === true;
-    if (!wanted) continue;
+    if (config[option] === undefined) continue;
     if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
     throw new UnsupportedOptionError(option, envVar);
   }
   if (config.enablePerGuild) checkHistoryPackages(config);
+  if (config.enableTracing) checkTracingPackages();
 
   const release = claimClient(client);
 
@@ -142,7 +143,10 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     node_version: process.versions.node,
   });
 
-  const subscribers: LifecycleSubscriber[] = [new MetricsRecorder(catalogue)];
+  const tracing = config.enableTracing ? createTracing(config, { registry, guard, logger }) : undefined;
+  const subscribers: LifecycleSubscriber[] = [
+    new MetricsRecorder(catalogue, tracing ? { traceIdOf: (subject) => tracing.traceIdOf(subject) } : {}),
+  ];
   let history: History | undefined;
   if (config.enablePerGuild) {
     const dropped = catalogue.eventsDropped;
@@ -166,6 +170,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
   }
 
+  if (tracing) subscribers.push(tracing.subscriber);
   if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
     subscribers,
@@ -253,6 +258,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       const handle = await server;
       await handle?.close();
       if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
+      if (tracing) await guard.run('close:tracing', () => tracing.shutdown());
       await guard.run('close:prometheus', () => prometheus.close());
     },
   };

@@ -74,7 +74,6 @@ describe('attaching', () => {
     expect(() => argus(c, { ...quiet, otlpEndpoint: 'http://127.0.0.1:4318' })).toThrow(
       /npm install @argus\/otlp/,
     );
-    expect(() => argus(c, { ...quiet, enableTracing: true })).toThrow(/@argus\/tracing/);
     // Per-guild analytics without a place to put the events is refused, never silently ignored.
     expect(() => argus(c, { ...quiet, enablePerGuild: true })).toThrow(
       /enablePerGuild \(env ARGUS_ENABLE_PER_GUILD\)/,

@@ -117,6 +117,34 @@ describe('HistogramFamily', () => {
     expect(f.render(true)).toContain('h_seconds_bucket{cmd="x",le="+Inf"} 0\nh_seconds_sum{cmd="x"} 0\n');
   });
 
+  it('keeps the last traced observation per bucket as an OpenMetrics exemplar, never in the text format', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_500 });
+    try {
+      const f = family();
+      const s = f.seriesFor(['x']);
+      s.observe(0.05);
+      s.observe(0.5, '4bf92f3577b34da6a3ce929d0e0e4736');
+      s.observe(0.7, '00f067aa0ba902b700f067aa0ba902b7');
+      // Not a trace id: ignored, so nothing a caller passes can break the exposition.
+      s.observe(2, 'x"} 1\nevil 1');
+      expect(f.render(true)).toMatchInlineSnapshot(`
+        "# HELP h_seconds H.
+        # TYPE h_seconds histogram
+        h_seconds_bucket{cmd="x",le="0.1"} 1
+        h_seconds_bucket{cmd="x",le="1"} 3 # {trace_id="00f067aa0ba902b700f067aa0ba902b7"} 0.7 1700000000.5
+        h_seconds_bucket{cmd="x",le="2.5"} 4
+        h_seconds_bucket{cmd="x",le="+Inf"} 4
+        h_seconds_sum{cmd="x"} 3.25
+        h_seconds_count{cmd="x"} 4
+        "
+      `);
+      expect(f.render(false)).not.toContain(' # {');
+      expect(f.render(false)).not.toContain('trace_id');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('renders a histogram without labels', () => {
     const f = new HistogramFamily(
       { kind: 'histogram', name: 'h_seconds', help: 'H.', labelNames: [], buckets: [1] },

@@ -291,6 +291,8 @@ export class HistogramState implements HistogramSeries {
   count = 0;
   /** The label object of `_sum` / `_count` for prom-client: built on the first `collect()`. */
   labels: LabelObject | undefined = undefined;
+  /** Per bucket, the last observation that came with a trace id, as its OpenMetrics exemplar text. */
+  exemplars: (string | undefined)[] | undefined = undefined;
 
   constructor(
     /** The upper bounds followed by +Inf, shared by every series of the family. */
@@ -308,7 +310,7 @@ export class HistogramState implements HistogramSeries {
     readonly values: LabelValues,
   ) {}
 
-  observe(value: number): void {
+  observe(value: number, traceId?: string): void {
     // A short linear scan: ~10 bounds, and the +Inf sentinel ends it without a length check.
     const bounds = this.bounds;
     let i = 0;
@@ -316,8 +318,15 @@ export class HistogramState implements HistogramSeries {
     this.counts[i]!++;
     this.sum += value;
     this.count++;
+    if (traceId !== undefined && TRACE_ID.test(traceId)) {
+      this.exemplars ??= [];
+      this.exemplars[i] = ` # {trace_id="${traceId}"} ${formatValue(value)} ${Date.now() / 1000}`;
+    }
   }
 }
+
+/** What an exemplar label may hold: a W3C trace id, so nothing needs escaping. */
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
 export class HistogramFamily extends Family {
   readonly type = 'histogram';
@@ -417,6 +426,8 @@ export class HistogramFamily extends Family {
     for (const s of this.series.values()) {
       const pairs = s.pairs;
       const counts = s.counts;
+      // Exemplars exist in OpenMetrics only; the text format has no place for them.
+      const exemplars = openMetrics ? s.exemplars : undefined;
       let cumulative = 0;
       for (let b = 0; b < n; b++) {
         cumulative += counts[b]!;
@@ -424,6 +435,7 @@ export class HistogramFamily extends Family {
         out += pairs;
         out += bucketTails[b]!;
         out += cumulative;
+        if (exemplars?.[b] !== undefined) out += exemplars[b];
       }
       out += sumHead;
       out += pairs;

@@ -42,7 +42,14 @@ export async function freePort(): Promise<number> {
  */
 export async function startPrometheus(
   targets: ScrapeTarget[],
-  { scrapeIntervalSeconds = 1 }: { scrapeIntervalSeconds?: number } = {},
+  {
+    scrapeIntervalSeconds = 1,
+    flags = [],
+  }: {
+    scrapeIntervalSeconds?: number;
+    /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
+    flags?: string[];
+  } = {},
 ): Promise<PrometheusServer> {
   const bin = requireBinary(PROMETHEUS);
   const dir = mkdtempSync(join(tmpdir(), 'argus-prometheus-'));
@@ -70,6 +77,7 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
+      ...flags,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -12,6 +12,14 @@ import {
 } from '../lifecycle';
 import type { CounterHandle } from '../registry';
 
+export interface MetricsRecorderOptions {
+  /**
+   * The trace an interaction or a command run belongs to (a tracing subscriber knows): the
+   * response and command-duration observations then carry it as an exemplar.
+   */
+  traceIdOf?(subject: InteractionRecord | CommandRecord): string | undefined;
+}
+
 /**
  * Turns lifecycle events into the catalogue's counters and histograms. Like argus-dpy, a failed
  * command records no duration, so duration quantiles describe commands that completed.
@@ -21,7 +29,13 @@ export class MetricsRecorder implements LifecycleSubscriber {
   private readonly received: (CounterHandle | undefined)[] = [];
   private readonly invalid: Map<number, CounterHandle>;
 
-  constructor(private readonly catalogue: Catalogue) {
+  private readonly traceIdOf: MetricsRecorderOptions['traceIdOf'];
+
+  constructor(
+    private readonly catalogue: Catalogue,
+    options: MetricsRecorderOptions = {},
+  ) {
+    this.traceIdOf = options.traceIdOf;
     const invalid = catalogue.restInvalidRequests;
     this.invalid = new Map([401, 403, 429].map((status) => [status, invalid.labels(String(status))]));
   }
@@ -40,7 +54,7 @@ export class MetricsRecorder implements LifecycleSubscriber {
   interactionResponded(interaction: InteractionRecord, at: number): void {
     this.catalogue.interactionResponse
       .labels(INTERACTION_TYPES[interaction.typeIndex]!, interaction.command)
-      .observe((at - interaction.receivedAt) / 1000);
+      .observe((at - interaction.receivedAt) / 1000, this.traceIdOf?.(interaction));
   }
 
   interactionDeadlineMissed(interaction: InteractionRecord): void {
@@ -56,7 +70,7 @@ export class MetricsRecorder implements LifecycleSubscriber {
       (app ? c.appCommands : c.commands).labels(command.command, 'success').inc();
       (app ? c.appCommandDuration : c.commandDuration)
         .labels(command.command)
-        .observe((at - command.startedAt) / 1000);
+        .observe((at - command.startedAt) / 1000, this.traceIdOf?.(command));
     } else {
       (app ? c.appCommands : c.commands).labels(command.command, 'error').inc();
       c.commandErrors.labels(command.command, errorType(error)).inc();

@@ -1,0 +1,218 @@
+// One traced interaction: receipt → a wrapped command handler run inside the interaction's span
+// → the callback response (the initial response event, the root span's end) → the span processor.
+// @argus/tracing on core's lifecycle seam against a minimal hand-written OpenTelemetry
+// instrumentation making the same span (same attributes, same event, the handler in its context)
+// with the same SDK, in the same run; each pair once sampled and once not sampled.
+//
+// In process: real discord.js Clients, never logged in; events are emitted by hand as in the
+// interaction-lifecycle workload. Both sides use the SDK's TracerProvider with Argus' span
+// processor and an exporter that accepts every batch (no network): sampled = ratio 1, every span
+// recorded and exported; not sampled = the provider's sampler records nothing.
+import { defineCatalogue, FailOpenGuard, HealthState, INTERACTION_TYPES, MetricRegistry } from '@argus/core';
+import { type DiscordInstrumentation, instrumentDiscordClient } from '@argus/core/discordjs';
+import { ArgusSpanProcessor, type Tracing, tracing } from '@argus/tracing';
+import { context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AlwaysOffSampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Client, Interaction } from 'discord.js';
+import { offlineClient } from '../fixtures/discord';
+import { goals, type ResultRow, type Workload } from '../harness';
+
+const POOL = 256;
+const RESPONSE = { status: 204 };
+
+class InteractionStub {
+  readonly type = 2;
+  readonly guild = { shardId: 0 };
+  readonly channelId = '1200000000000000001';
+  readonly user = { id: '1300000000000000001' };
+  readonly options = { getSubcommandGroup: () => null, getSubcommand: () => null };
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly commandName: string,
+    readonly guildId: string,
+  ) {}
+  isChatInputCommand(): boolean {
+    return true;
+  }
+}
+
+function fixtures() {
+  const interactions: InteractionStub[] = [];
+  const requests: { method: string; path: string; route: string }[] = [];
+  for (let i = 0; i < POOL; i++) {
+    const id = String(1_400_000_000_000_000_000n + BigInt(i * 7919));
+    const token = `aW50ZXJhY3Rpb246${'x'.repeat(160)}${i}`;
+    interactions.push(new InteractionStub(id, token, i % 2 ? 'ping' : 'play', '1100000000000000000'));
+    requests.push({ method: 'POST', path: `/interactions/${id}/${token}/callback`, route: '' });
+  }
+  return { interactions, requests };
+}
+
+let exportedSpans = 0;
+
+function provider(sampled: boolean): TracerProvider {
+  const exporter = {
+    export(spans: unknown[], done: (r: { code: number }) => void) {
+      exportedSpans += spans.length;
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+  };
+  return new TracerProvider({
+    ...(sampled ? {} : { sampler: new AlwaysOffSampler() }),
+    spanProcessors: [
+      new ArgusSpanProcessor({ exporter, sampleRatio: 1, maxQueueSize: 100_000, exportIntervalMs: 50 }),
+    ],
+  });
+}
+
+let handled = 0;
+const handler = (interaction: Interaction) => {
+  // What a handler does that the trace must see: it runs inside the interaction's span.
+  if (trace.getActiveSpan() !== undefined) handled++;
+  void interaction;
+};
+
+/** The same span as @argus/tracing makes, written by hand as a bot author would. */
+function handWritten(client: Client, tracer: Tracer): void {
+  const open = new Map<string, { span: Span; at: number }>();
+  client.on('interactionCreate', (interaction: Interaction) => {
+    const raw = interaction as unknown as InteractionStub;
+    const at = performance.now();
+    const span = tracer.startSpan(
+      `discord.interaction ${raw.commandName}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'discord.interaction.type': INTERACTION_TYPES[raw.type]!,
+          'discord.interaction.id': raw.id,
+          'discord.command.name': raw.commandName,
+          'discord.shard.id': raw.guild.shardId,
+          'discord.cluster': 'default',
+          'discord.guild.id': raw.guildId,
+          'discord.channel.id': raw.channelId,
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    open.set(raw.id, { span, at });
+    context.with(trace.setSpan(ROOT_CONTEXT, span), handler, undefined, interaction);
+  });
+  client.rest.on('response', (request: { path: string }, response: { status: number }) => {
+    const match = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(request.path);
+    if (match === null || response.status >= 300) return;
+    const entry = open.get(match[1]!);
+    if (entry === undefined) return;
+    open.delete(match[1]!);
+    const latency = performance.now() - entry.at;
+    entry.span.setAttribute('discord.response.latency_ms', latency);
+    entry.span.setAttribute('discord.interaction.deadline_met', latency <= 3_000);
+    entry.span.addEvent('discord.initial_response', { 'discord.response.latency_ms': latency });
+    entry.span.end();
+  });
+}
+
+function withArgus(
+  client: Client,
+  tracerProvider: TracerProvider | undefined,
+): { instrumentation: DiscordInstrumentation; traced: Tracing } {
+  const registry = new MetricRegistry({ guard: new FailOpenGuard() });
+  const traced = tracing({ ...(tracerProvider ? { tracerProvider } : {}), registry });
+  const catalogue = defineCatalogue(registry, {
+    namespace: 'discord',
+    sources: {},
+    health: new HealthState(),
+  });
+  const instrumentation = instrumentDiscordClient(client, {
+    subscribers: tracerProvider ? [traced] : [],
+    guard: registry.guard,
+    catalogue,
+    labelValueCap: 300,
+    timerCap: 10_000,
+  });
+  const wrapped = instrumentation.wrapCommand(handler);
+  client.on('interactionCreate', (interaction: Interaction) => wrapped(interaction));
+  return { instrumentation, traced };
+}
+
+export const tracingInteraction: Workload = {
+  name: 'tracing-interaction',
+  title: 'Tracing one interaction (@argus/tracing vs hand-written OpenTelemetry)',
+  description:
+    'emit interactionCreate (a wrapped handler runs in the span), then the callback response; ' +
+    '@argus/tracing on the lifecycle seam vs a hand-written instrumentation making the same span, same SDK, sampled and not.',
+  unit: 'ns/op',
+  baseline: 'hand-written, sampled',
+  setup() {
+    const { interactions, requests } = fixtures();
+    // What NodeSDK registers: handlers see the span through AsyncLocalStorage.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    // One provider (and span processor) per variant, so no variant's queue is another's cost.
+    const providers = [provider(true), provider(false), provider(true), provider(false)];
+    const [handSampledProvider, handUnsampledProvider, argusSampledProvider, argusUnsampledProvider] =
+      providers as [TracerProvider, TracerProvider, TracerProvider, TracerProvider];
+    const clients: Client[] = [];
+    const make = () => {
+      const c = offlineClient();
+      clients.push(c);
+      return c;
+    };
+    const handSampled = make();
+    handWritten(handSampled, handSampledProvider.getTracer('hand'));
+    const handUnsampled = make();
+    handWritten(handUnsampled, handUnsampledProvider.getTracer('hand'));
+    const argusSampled = make();
+    const a = withArgus(argusSampled, argusSampledProvider);
+    const argusUnsampled = make();
+    const b = withArgus(argusUnsampled, argusUnsampledProvider);
+    const seamOnly = make();
+    const c = withArgus(seamOnly, undefined);
+
+    const loop = (client: Client) => (n: number) => {
+      const rest = client.rest;
+      for (let i = 0; i < n; i++) {
+        const k = i & (POOL - 1);
+        client.emit('interactionCreate', interactions[k] as never);
+        rest.emit('response', requests[k] as never, RESPONSE as never);
+      }
+    };
+    return {
+      notes: [
+        `${POOL} distinct interactions; one op = receipt + wrapped handler + callback response; exporter in process, accepting every batch`,
+      ],
+      variants: [
+        { name: 'hand-written, sampled', run: loop(handSampled) },
+        { name: 'argus, sampled', goal: goals.ratioAtMost(1.2, 'hand-written'), run: loop(argusSampled) },
+        { name: 'hand-written, not sampled', compareTo: 'hand-written, sampled', run: loop(handUnsampled) },
+        {
+          name: 'argus, not sampled',
+          compareTo: 'hand-written, not sampled',
+          goal: goals.ratioAtMost(1.2, 'hand-written, not sampled'),
+          run: loop(argusUnsampled),
+        },
+        // What the seam costs without any subscriber (receipt record, wrapCommand, the callback
+        // parse): the part of "argus" that is not tracing.
+        { name: 'argus seam, no tracing', compareTo: 'hand-written, not sampled', run: loop(seamOnly) },
+      ],
+      conclude(rows: readonly ResultRow[]) {
+        const ratio = (name: string) => rows.find((r) => r.variant === name)?.ratio.toFixed(2);
+        return [
+          `argus/hand-written: sampled ${ratio('argus, sampled')}x, not sampled ${ratio('argus, not sampled')}x`,
+          `check: handlers that ran inside a recording or non-recording span: ${handled}; spans exported: ${exportedSpans}`,
+        ];
+      },
+      async teardown() {
+        a.instrumentation.close();
+        b.instrumentation.close();
+        c.instrumentation.close();
+        await a.traced.shutdown();
+        await b.traced.shutdown();
+        for (const p of providers) await p.shutdown();
+        context.disable();
+        for (const c of clients) await c.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,55 @@
+// The zero-code path: argus(client, { enableTracing, tracingEndpoint }) loads @argus/tracing,
+// starts the SDK, traces the harness bot's interactions, shows the drop counter on /metrics and
+// flushes in close().
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
+import { type Running, startBot, until } from './harness';
+
+let receiver: OtlpReceiver;
+let bot: Running;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  receiver = await OtlpReceiver.start();
+  const log = (level: string) => (message: string) => logs.push(`${level} ${message}`);
+  bot = await startBot(
+    {},
+    {
+      enableTracing: true,
+      // The base URL, as a user would give it: /v1/traces is appended.
+      tracingEndpoint: receiver.url.replace('/v1/traces', ''),
+      clusterId: 'eu-2',
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    },
+  );
+});
+
+afterAll(async () => {
+  await receiver?.close();
+});
+
+describe('argus({ enableTracing })', () => {
+  it('traces an interaction handled through argus.wrapCommand, and counts drops on /metrics', async () => {
+    // The SDK loads in the background; argus() says when spans go somewhere.
+    await until(() => logs.includes(`info tracing: spans go to ${receiver.url}`), 15_000, 'the SDK to start');
+    const sent = bot.sim.sendInteraction({ type: 'command', name: 'ping' });
+    await sent.callback;
+    const root = await until(() =>
+      receiver.spans.find((s) => s.attributes['discord.interaction.id'] === sent.id),
+    );
+    expect(root.name).toBe('discord.interaction ping');
+    expect(root.resource).toMatchObject({ 'service.name': 'discord-bot', 'service.instance.id': 'eu-2' });
+    expect(root.attributes['discord.cluster']).toBe('eu-2');
+    await until(() => receiver.trace(root.traceId).length === 2);
+    const exposition = await bot.scrape();
+    for (const reason of ['pending_full', 'trace_too_large', 'queue_full', 'export_failed'])
+      expect(exposition.value('argus_tracing_spans_dropped_total', { reason })).toBe(0);
+  });
+
+  it('close() flushes what is still queued', async () => {
+    const sent = bot.sim.sendInteraction({ type: 'command', name: 'ping' });
+    await sent.callback;
+    await bot.stop();
+    expect(receiver.spans.some((s) => s.attributes['discord.interaction.id'] === sent.id)).toBe(true);
+  });
+});
