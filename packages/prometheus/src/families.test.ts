@@ -8,6 +8,7 @@ import {
   HistogramState,
   InfoFamily,
 } from './families';
+import { ExpositionBuffer } from './internal/exposition-buffer';
 
 const text = () => false;
 const report = vi.fn();
@@ -140,6 +141,12 @@ describe('HistogramFamily', () => {
       `);
       expect(f.render(false)).not.toContain(' # {');
       expect(f.render(false)).not.toContain('trace_id');
+      // The byte path /metrics serves writes exactly the same text, exemplars included.
+      for (const openMetrics of [true, false]) {
+        const out = new ExpositionBuffer(0);
+        f.write(out, openMetrics);
+        expect(out.toBytes().toString('utf8')).toBe(f.render(openMetrics));
+      }
     } finally {
       vi.useRealTimers();
     }

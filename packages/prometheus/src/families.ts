@@ -456,6 +456,8 @@ export class HistogramFamily extends Family {
     for (const s of this.series.values()) {
       const pairs = s.bytes;
       const counts = s.counts;
+      // Exemplars exist in OpenMetrics only; their text is ASCII (a trace id and numbers).
+      const exemplars = openMetrics ? s.exemplars : undefined;
       let cumulative = 0;
       for (let b = 0; b < n; b++) {
         cumulative += counts[b]!;
@@ -463,6 +465,8 @@ export class HistogramFamily extends Family {
         out.bytes(pairs);
         out.bytes(bucketTails[b]!);
         out.number(cumulative);
+        const exemplar = exemplars?.[b];
+        if (exemplar !== undefined) out.asciiText(exemplar);
       }
       out.bytes(sumHead);
       out.bytes(pairs);
