@@ -38,11 +38,14 @@ import { type Client, version as discordjsVersion, type Interaction, type Messag
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
+import { checkOtlpPackage, type OtlpPushHandle, startOtlpPush } from './otlp-push';
 
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
 const HISTORY_CLOSE_DEADLINE_MS = 5_000;
 /** Subsystems reported by /readyz that do not make the bot unready: analytics is never critical. */
-const NOT_GATING_READINESS = new Set(['sink']);
+const NOT_GATING_READINESS = new Set(['sink', 'otlp']);
+/** How long `close()` lets the last OTLP export reach the collector. */
+const OTLP_CLOSE_DEADLINE_MS = 5_000;
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
@@ -103,12 +106,12 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
   const config = resolveConfig(options, env);
   for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
-    const wanted = option === 'otlpEndpoint' ? config.otlpEndpoint !== undefined : config[option] === true;
-    if (!wanted) continue;
+    if (config[option] !== true) continue;
     if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
     throw new UnsupportedOptionError(option, envVar);
   }
   if (config.enablePerGuild) checkHistoryPackages(config);
+  if (config.otlpEndpoint !== undefined) checkOtlpPackage();
 
   const release = claimClient(client);
 
@@ -161,6 +164,11 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   } else if (config.clickhouseDsn !== undefined) {
     logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
   }
+
+  const otlpPush: OtlpPushHandle | undefined =
+    config.otlpEndpoint !== undefined
+      ? startOtlpPush(config, { snapshot: () => prometheus.snapshot(), registry, health, guard, logger })
+      : undefined;
 
   if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
@@ -249,6 +257,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       const handle = await server;
       await handle?.close();
       if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
+      if (otlpPush) await guard.run('close:otlp', () => otlpPush.close(OTLP_CLOSE_DEADLINE_MS));
       await guard.run('close:prometheus', () => prometheus.close());
     },
   };

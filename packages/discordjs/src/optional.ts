@@ -15,11 +15,10 @@ export function isInstalled(specifier: string, from: NodeJS.Require = localRequi
 /**
  * Options that need a package the bot must install itself and that this version does not wire
  * yet, checked at start: with the package missing the error names it to install, and with it
- * present the option is refused rather than silently ignored. (Per-guild analytics is wired; its
- * packages are checked in history.ts.)
+ * present the option is refused rather than silently ignored. (Per-guild analytics and OTLP push
+ * are wired; their packages are checked in history.ts and otlp-push.ts.)
  */
 export const OPTIONAL_PACKAGES = [
-  { option: 'otlpEndpoint', envVar: 'ARGUS_OTLP_ENDPOINT', pkg: '@argus/otlp' },
   { option: 'enableTracing', envVar: 'ARGUS_ENABLE_TRACING', pkg: '@argus/tracing' },
 ] as const;
 
