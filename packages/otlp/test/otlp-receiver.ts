@@ -81,7 +81,8 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** Starts a receiver on `port` (default: a free one), e.g. to bring a collector back where it was. */
+export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   let behaviour: Behaviour = { kind: 'ok' };
   const sockets = new Set<Socket>();
   const state = { attempts: 0 };
@@ -128,11 +129,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/v1/metrics`,
+    url: `http://127.0.0.1:${bound}/v1/metrics`,
     received,
     get attempts() {
       return state.attempts;
