@@ -1,4 +1,5 @@
 export { EXPORTS_METRIC, OtlpOptionError, otlp } from './otlp';
+export { type ArgusMetricProducerOptions, argusMetricProducer } from './producer';
 export type {
   OtlpAdapter,
   OtlpCompression,

@@ -2,8 +2,10 @@
 // the real SDK exporter into the decoding receiver: temporality, resets, transports, options.
 import { MetricRegistry, type MetricsSnapshot } from '@argus/core';
 import { PrometheusAdapter } from '@argus/prometheus';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtlpOptionError, otlp } from '../src/index';
+import { argusMetricProducer, OtlpOptionError, otlp } from '../src/index';
 import { type FlatPoint, flatten, type OtlpReceiver, startOtlpReceiver } from './otlp-receiver';
 
 const DELTA = 1;
@@ -180,6 +182,29 @@ describe('options', () => {
       temporality: 'cumulative',
       intervalMs: 5_000,
       timeoutMs: 5_000,
+    });
+  });
+});
+
+describe('argusMetricProducer', () => {
+  it("adds Argus' families to a bot's own MeterProvider, beside its own instruments", async () => {
+    const r = await receiver();
+    const { prometheus, things } = backend();
+    things.inc({ kind: 'c' }, 4);
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: r.url }),
+      exportIntervalMillis: HOUR,
+      metricProducers: [argusMetricProducer({ snapshot: () => prometheus.snapshot(), clusterId: 'c1' })],
+    });
+    const provider = new MeterProvider({ readers: [reader] });
+    provider.getMeter('bot').createCounter('bot_own_total').add(2);
+    await reader.forceFlush();
+    await provider.shutdown();
+    const points = flatten(r.received[0]!.body);
+    expect(point(points, 'bot_own_total').value).toBe(2);
+    expect(point(points, 'discord_things_total')).toMatchObject({
+      value: 4,
+      attributes: { kind: 'c', cluster: 'c1' },
     });
   });
 });

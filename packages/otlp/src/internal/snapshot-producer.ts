@@ -36,6 +36,14 @@ interface SeriesState {
   /** End of the previous export: the start of the next delta. */
   lastEnd: HrTime;
   generation: number;
+  /** Built once per series: the serializer only reads it. */
+  attributes: Attributes;
+}
+
+/** The series of one family, found by the identity of their label-value arrays when the backend keeps them. */
+interface FamilyState {
+  byArray: WeakMap<readonly string[], SeriesState>;
+  byKey: Map<string, SeriesState>;
 }
 
 /**
@@ -45,7 +53,7 @@ interface SeriesState {
  * becomes a gauge of 1 whose attributes are the info, and an untyped sample a gauge.
  */
 export class SnapshotProducer implements MetricProducer {
-  private readonly series = new Map<string, SeriesState>();
+  private readonly families = new Map<string, FamilyState>();
   private readonly started: HrTime;
   private readonly delta: boolean;
   private readonly temporality: AggregationTemporality;
@@ -79,8 +87,14 @@ export class SnapshotProducer implements MetricProducer {
         this.options.guard.report(`otlp:convert:${name}`, error);
       }
     }
-    // Forget series that are gone, so a long-running bot does not accumulate them.
-    for (const [key, state] of this.series) if (state.generation !== generation) this.series.delete(key);
+    // Forget series that are gone, so a long-running bot does not accumulate them. (Series found
+    // by array identity are forgotten with their array.)
+    for (const [name, family] of this.families) {
+      if (!(name in snapshot.metrics)) this.families.delete(name);
+      else
+        for (const [key, state] of family.byKey)
+          if (state.generation !== generation) family.byKey.delete(key);
+    }
     return this.result(metrics, []);
   }
 
@@ -97,11 +111,16 @@ export class SnapshotProducer implements MetricProducer {
   ): MetricData | undefined {
     const descriptor = { name, description: family.help, unit: unitOf(name), valueType: ValueType.DOUBLE };
     const labelNames = family.labelNames;
+    let states = this.families.get(name);
+    if (!states) {
+      states = { byArray: new WeakMap(), byKey: new Map() };
+      this.families.set(name, states);
+    }
     if (family.type === 'histogram') {
       const boundaries = family.le.slice(0, -1).map(Number);
       const dataPoints: DataPoint<Histogram>[] = [];
       for (const [labelValues, cumulative, sum, count] of family.series) {
-        const state = this.state(name, labelValues, generation);
+        const state = this.state(states, labelNames, labelValues, generation);
         const reset = state.buckets !== undefined && count < state.last;
         const base = this.delta && !reset ? state.buckets : undefined;
         const counts = new Array<number>(cumulative.length);
@@ -120,12 +139,7 @@ export class SnapshotProducer implements MetricProducer {
           sum: base ? sum - state.sum : sum,
           count: base ? count - state.last : count,
         };
-        dataPoints.push({
-          startTime: start,
-          endTime: end,
-          attributes: this.attributes(labelNames, labelValues),
-          value,
-        });
+        dataPoints.push({ startTime: start, endTime: end, attributes: state.attributes, value });
         state.last = count;
         state.sum = sum;
         state.buckets = cumulative;
@@ -141,17 +155,12 @@ export class SnapshotProducer implements MetricProducer {
     if (family.type === 'counter') {
       const dataPoints: DataPoint<number>[] = [];
       for (const [labelValues, value] of family.series) {
-        const state = this.state(name, labelValues, generation);
+        const state = this.state(states, labelNames, labelValues, generation);
         const seen = state.buckets !== undefined;
         const reset = seen && value < state.last;
         const start = this.startOf(state, reset);
         const point = this.delta && seen && !reset ? value - state.last : value;
-        dataPoints.push({
-          startTime: start,
-          endTime: end,
-          attributes: this.attributes(labelNames, labelValues),
-          value: point,
-        });
+        dataPoints.push({ startTime: start, endTime: end, attributes: state.attributes, value: point });
         state.last = value;
         state.buckets = NO_BUCKETS;
         state.lastEnd = end;
@@ -178,14 +187,35 @@ export class SnapshotProducer implements MetricProducer {
     };
   }
 
-  private state(name: string, labelValues: readonly string[], generation: number): SeriesState {
-    const key = `${name}\u0000${labelValues.join('\u0000')}`;
-    let state = this.series.get(key);
+  private state(
+    states: FamilyState,
+    labelNames: readonly string[],
+    labelValues: readonly string[],
+    generation: number,
+  ): SeriesState {
+    // Argus' own families hand out the arrays they bound, so identity finds the series without
+    // building a key; other collectors build fresh arrays and are found by their joined values.
+    let state = states.byArray.get(labelValues);
+    if (state) {
+      state.generation = generation;
+      return state;
+    }
+    const key = labelValues.join('\u0000');
+    state = states.byKey.get(key);
     if (!state) {
-      state = { last: 0, sum: 0, buckets: undefined, start: this.started, lastEnd: this.started, generation };
-      this.series.set(key, state);
+      state = {
+        last: 0,
+        sum: 0,
+        buckets: undefined,
+        start: this.started,
+        lastEnd: this.started,
+        generation,
+        attributes: this.attributes(labelNames, labelValues),
+      };
+      states.byKey.set(key, state);
     }
     state.generation = generation;
+    states.byArray.set(labelValues, state);
     return state;
   }
 
