@@ -101,17 +101,20 @@ describe('temporality', () => {
     // A hand-written sequence of snapshots, as a fleet view would hand over after a child restart.
     const values = [10, 15, 4, 6];
     let at = Date.now();
-    const snapshot = (): MetricsSnapshot => ({
-      time: (at += 1_000),
-      metrics: {
-        discord_things_total: {
-          type: 'counter',
-          help: 'Things.',
-          labelNames: ['cluster'],
-          series: [[['c1'], values.shift()!]],
+    const snapshot = (): MetricsSnapshot => {
+      at += 1_000;
+      return {
+        time: at,
+        metrics: {
+          discord_things_total: {
+            type: 'counter',
+            help: 'Things.',
+            labelNames: ['cluster'],
+            series: [[['c1'], values.shift()!]],
+          },
         },
-      },
-    });
+      };
+    };
     for (const temporality of ['delta', 'cumulative'] as const) {
       values.splice(0, values.length, 10, 15, 4, 6);
       const r = await receiver();
