@@ -13,6 +13,7 @@ import {
 import type { ArgusOptions } from '@argus/discordjs';
 import { Events } from 'discord.js';
 import { createExampleBot, type ExampleBot } from './bot';
+import { startDemoOtlp } from './demo-otlp';
 
 const scenarioName = process.env.DEMO_SCENARIO ?? 'steady';
 const env = (name: string) => (process.env[name] ?? '').trim() !== '';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   let driver: TrafficDriver | undefined;
   let bot: ExampleBot;
   let stopping = false;
+  const otlpDemo = await startDemoOtlp();
+  const argusOptions: ArgusOptions = { ...DEMO_ARGUS, ...otlpDemo?.options };
 
   const stop = async (code: number) => {
     if (stopping) return;
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     driver?.stop();
     await bot?.stop().catch(() => {});
     await sim?.close().catch(() => {});
+    await otlpDemo?.stop();
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
 
   const token = process.env.DISCORD_TOKEN;
   if (token) {
-    bot = createExampleBot({}, DEMO_ARGUS);
+    bot = createExampleBot({}, argusOptions);
     console.log('[demo] DISCORD_TOKEN is set: connecting to real Discord');
     await bot.client.login(token);
   } else {
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
       ackDelayMs: [45, 110],
       token: 'demo-token',
     });
-    bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, DEMO_ARGUS);
+    bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, argusOptions);
     const ready = new Promise((resolve) => bot.client.once(Events.ClientReady, resolve));
     await bot.client.login(sim.token);
     await ready;
