@@ -343,3 +343,45 @@ describe('OTLP push options', () => {
     ]);
   });
 });
+
+describe('Pushgateway options', () => {
+  it('reads the bearer token (also from a file) and the instance', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-pgw-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'tok3n\n');
+      const c = resolveConfig(
+        {},
+        {
+          ARGUS_PUSHGATEWAY_URL: 'http://pgw:9091',
+          ARGUS_PUSHGATEWAY_BEARER_TOKEN_FILE: join(dir, 'token'),
+          ARGUS_PUSHGATEWAY_INSTANCE: 'bot-1',
+        },
+      );
+      expect(c).toMatchObject({
+        pushgatewayUrl: 'http://pgw:9091',
+        pushgatewayJob: 'argus',
+        pushgatewayInterval: 15,
+        pushgatewayBearerToken: 'tok3n',
+        pushgatewayInstance: 'bot-1',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses half of basic auth, and basic auth with a bearer token', () => {
+    expect(problemsOf(() => resolveConfig({}, { ARGUS_PUSHGATEWAY_USERNAME: 'bot' }))).toEqual([
+      expect.objectContaining({ option: 'pushgatewayPassword', reason: expect.stringMatching(/both/) }),
+    ]);
+    const both = problemsOf(() =>
+      resolveConfig(
+        { pushgatewayUsername: 'bot', pushgatewayPassword: 'pw', pushgatewayBearerToken: 'secret-token' },
+        {},
+      ),
+    );
+    expect(both).toEqual([
+      expect.objectContaining({ option: 'pushgatewayBearerToken', value: '<redacted>' }),
+    ]);
+    expect(JSON.stringify(both)).not.toContain('secret-token');
+  });
+});

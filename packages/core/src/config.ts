@@ -192,6 +192,7 @@ const SPECS: Record<keyof ArgusOptions, Spec> = {
   historyFlushInterval: { env: ['ARGUS_HISTORY_FLUSH_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
   serverStart: { env: ['ARGUS_SERVER_START'], kind: 'enum', values: ['ready', 'immediate'] },
   ...otlpSpecs(),
+  ...pushgatewaySpecs(),
 };
 
 const DEFAULTS = {
@@ -229,6 +230,8 @@ const DEFAULTS = {
   historyFlushInterval: 2,
   serverStart: 'ready',
   ...otlpDefaults(),
+  pushgatewayBearerToken: undefined,
+  pushgatewayInstance: undefined,
 } as const satisfies ArgusConfig;
 
 /** Paths the server owns; neither configurable path may take them. */
@@ -311,6 +314,7 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
   }
 
   resolveOtlpExtras(options, env, out, problems);
+  checkPushgatewayAuth(out, problems);
   if (problems.length === 0) crossCheck(out as unknown as ArgusConfig, problems);
   if (problems.length > 0) throw new ArgusConfigError(problems);
   const config = out as unknown as Record<keyof ArgusConfig, unknown>;
@@ -658,4 +662,46 @@ function parseKeyValueList(text: string): Record<string, string> | string {
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pushgateway push (@argus/prometheus). url, job, interval and basic auth are in the table above.
+
+export interface ArgusOptions {
+  /** Bearer token for the Pushgateway (instead of basic auth). Env: ARGUS_PUSHGATEWAY_BEARER_TOKEN (or _FILE). */
+  pushgatewayBearerToken?: string;
+  /** Adds `instance` to the grouping key (job and cluster are always in it). Env: ARGUS_PUSHGATEWAY_INSTANCE. */
+  pushgatewayInstance?: string;
+}
+
+export interface ArgusConfig {
+  readonly pushgatewayBearerToken: string | undefined;
+  readonly pushgatewayInstance: string | undefined;
+}
+
+function pushgatewaySpecs(): Record<'pushgatewayBearerToken' | 'pushgatewayInstance', Spec> {
+  return {
+    pushgatewayBearerToken: { env: ['ARGUS_PUSHGATEWAY_BEARER_TOKEN'], kind: 'secret', file: true },
+    pushgatewayInstance: { env: ['ARGUS_PUSHGATEWAY_INSTANCE'], kind: 'string' },
+  };
+}
+
+/** Basic auth needs both halves, and is not combined with a bearer token. */
+function checkPushgatewayAuth(out: Record<string, unknown>, problems: ConfigProblem[]): void {
+  const user = out.pushgatewayUsername !== undefined;
+  const password = out.pushgatewayPassword !== undefined;
+  if (user !== password)
+    problems.push({
+      option: user ? 'pushgatewayPassword' : 'pushgatewayUsername',
+      envVar: user ? 'ARGUS_PUSHGATEWAY_PASSWORD' : 'ARGUS_PUSHGATEWAY_USERNAME',
+      value: '(unset)',
+      reason: 'Pushgateway basic auth needs both pushgatewayUsername and pushgatewayPassword',
+    });
+  if (user && out.pushgatewayBearerToken !== undefined)
+    problems.push({
+      option: 'pushgatewayBearerToken',
+      envVar: 'ARGUS_PUSHGATEWAY_BEARER_TOKEN',
+      value: '<redacted>',
+      reason: 'use either basic auth (pushgatewayUsername/Password) or a bearer token, not both',
+    });
 }
