@@ -26,7 +26,7 @@ import {
   instrumentDiscordClient,
   type WrapCommandOptions,
 } from '@argus/core/discordjs';
-import { PrometheusAdapter } from '@argus/prometheus';
+import { PrometheusAdapter, type PushgatewayPush, pushgateway } from '@argus/prometheus';
 import {
   createApp,
   dashboardOptions,
@@ -43,9 +43,11 @@ import { checkOtlpPackage, type OtlpPushHandle, startOtlpPush } from './otlp-pus
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
 const HISTORY_CLOSE_DEADLINE_MS = 5_000;
 /** Subsystems reported by /readyz that do not make the bot unready: analytics is never critical. */
-const NOT_GATING_READINESS = new Set(['sink', 'otlp']);
+const NOT_GATING_READINESS = new Set(['sink', 'otlp', 'pushgateway']);
 /** How long `close()` lets the last OTLP export reach the collector. */
 const OTLP_CLOSE_DEADLINE_MS = 5_000;
+/** How long `close()` lets the Pushgateway delete the bot's group. */
+const PUSHGATEWAY_CLOSE_DEADLINE_MS = 5_000;
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
@@ -112,6 +114,8 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   }
   if (config.enablePerGuild) checkHistoryPackages(config);
   if (config.otlpEndpoint !== undefined) checkOtlpPackage();
+  // Options are checked here, at start; the push itself starts once the registry exists.
+  const gateway = config.pushgatewayUrl !== undefined ? pushgatewayFromConfig(config) : undefined;
 
   const release = claimClient(client);
 
@@ -169,6 +173,15 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     config.otlpEndpoint !== undefined
       ? startOtlpPush(config, { snapshot: () => prometheus.snapshot(), registry, health, guard, logger })
       : undefined;
+
+  const pushgatewayPush: PushgatewayPush | undefined = gateway?.start({
+    render: () => prometheus.render('text'),
+    registry,
+    clusterId: config.clusterId,
+    health,
+    guard,
+    logger,
+  });
 
   if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
@@ -258,9 +271,24 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       await handle?.close();
       if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
       if (otlpPush) await guard.run('close:otlp', () => otlpPush.close(OTLP_CLOSE_DEADLINE_MS));
+      if (pushgatewayPush)
+        await guard.run('close:pushgateway', () => pushgatewayPush.close(PUSHGATEWAY_CLOSE_DEADLINE_MS));
       await guard.run('close:prometheus', () => prometheus.close());
     },
   };
+}
+
+function pushgatewayFromConfig(config: ArgusConfig) {
+  return pushgateway({
+    url: config.pushgatewayUrl!,
+    job: config.pushgatewayJob,
+    intervalMs: config.pushgatewayInterval * 1000,
+    ...(config.pushgatewayInstance !== undefined ? { instance: config.pushgatewayInstance } : {}),
+    ...(config.pushgatewayUsername !== undefined
+      ? { username: config.pushgatewayUsername, password: config.pushgatewayPassword ?? '' }
+      : {}),
+    ...(config.pushgatewayBearerToken !== undefined ? { bearerToken: config.pushgatewayBearerToken } : {}),
+  });
 }
 
 /** Voice connections from @discordjs/voice when the bot has it; loaded lazily, read in O(1). */
