@@ -17,4 +17,4 @@ export {
 } from './clickhouse-server';
 export { freePort, type PrometheusServer, type ScrapeTarget, startPrometheus } from './prometheus-server';
 export { checkMetrics, type PromtoolResult, promtool } from './promtool';
-export { type PushgatewayServer, startPushgateway } from './pushgateway-server';
+export { type PushgatewayServer, type StartPushgatewayOptions, startPushgateway } from './pushgateway-server';
