@@ -1,6 +1,7 @@
 // OTLP metric push as argus() wires it from the config: @argus/otlp is loaded only when
 // otlpEndpoint is set, in the background, and reads the same snapshot the dashboard uses.
 
+import { createRequire } from 'node:module';
 import type {
   ArgusConfig,
   FailOpenGuard,
@@ -28,10 +29,31 @@ export interface OtlpPushHandle {
   close(deadlineMs: number): Promise<void>;
 }
 
-/** Fails at start, naming the package, when OTLP push is configured but @argus/otlp is missing. */
-export function checkOtlpPackage(from?: NodeJS.Require): void {
+/** The OpenTelemetry packages @argus/otlp takes as peers. */
+const OTLP_PEERS = [
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/resources',
+  '@opentelemetry/exporter-metrics-otlp-proto',
+  '@opentelemetry/exporter-metrics-otlp-http',
+];
+
+/**
+ * Fails at start, naming the package, when OTLP push is configured but @argus/otlp, or one of
+ * the OpenTelemetry packages it needs beside it, is missing.
+ */
+export function checkOtlpPackage(from: NodeJS.Require = createRequire(import.meta.url)): void {
   if (!isInstalled('@argus/otlp', from))
     throw new MissingPackageError('otlpEndpoint', 'ARGUS_OTLP_ENDPOINT', '@argus/otlp');
+  let fromOtlp: NodeJS.Require;
+  try {
+    fromOtlp = createRequire(from.resolve('@argus/otlp'));
+  } catch {
+    return;
+  }
+  for (const peer of OTLP_PEERS)
+    if (!isInstalled(peer, fromOtlp))
+      throw new MissingPackageError('otlpEndpoint', 'ARGUS_OTLP_ENDPOINT', peer);
 }
 
 export function startOtlpPush(config: ArgusConfig, hooks: OtlpPushHooks): OtlpPushHandle {
