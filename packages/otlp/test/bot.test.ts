@@ -10,6 +10,15 @@ import { attributesOf, type FlatPoint, flatten, type OtlpReceiver, startOtlpRece
 /** Gauges that read a clock (or the event-loop delay sampler) at each read. */
 const CLOCK_GAUGES = new Set(['discord_uptime_seconds']);
 
+/** The UCUM unit a Prometheus name's suffix stands for. */
+function expectedUnit(name: string): string {
+  const base = name.replace(/_total$/, '');
+  if (base.endsWith('_seconds')) return 's';
+  if (base.endsWith('_bytes')) return 'By';
+  if (base.endsWith('_ratio')) return '1';
+  return '';
+}
+
 let receiver: OtlpReceiver;
 let bot: Running;
 
@@ -112,7 +121,7 @@ describe('OTLP push from argus()', () => {
           expect(point, `${family.name} ${labelKey(row.labels)}`).toBeDefined();
           expect(point!.kind).toBe('histogram');
           expect(point!.temporality).toBe(2); // cumulative
-          expect(point!.unit).toBe(family.name.endsWith('_seconds') ? 's' : expect.any(String));
+          expect(point!.unit, family.name).toBe(expectedUnit(family.name));
           const bounds = row.le.filter(([b]) => b !== Number.POSITIVE_INFINITY).map(([b]) => b);
           expect(point!.histogram!.bounds).toEqual(bounds);
           const perBucket = row.le.map(([, c], i) => c - (i === 0 ? 0 : row.le[i - 1]![1]));
@@ -128,6 +137,7 @@ describe('OTLP push from argus()', () => {
           expect(point, `${family.name} ${labelKey(s.labels)}`).toBeDefined();
           expect(point!.kind, family.name).toBe(family.type === 'counter' ? 'sum' : 'gauge');
           if (family.type === 'counter') expect(point!.monotonic).toBe(true);
+          expect(point!.unit, family.name).toBe(expectedUnit(family.name));
           // Clock readings advance between the two reads of the same instant; everything else is exact.
           if (CLOCK_GAUGES.has(family.name)) expect(Math.abs(point!.value! - s.value)).toBeLessThan(1);
           else expect(point!.value, `${family.name} ${labelKey(s.labels)}`).toBe(s.value);
