@@ -14,13 +14,20 @@ for (const dir of readdirSync(`${root}packages`)) {
   alias.push({ find: new RegExp(`^@argus/${dir}/([\\w-]+)$`), replacement: `${src}/$1.ts` });
 }
 
-// @argus/tracing is tested on the OpenTelemetry JS SDK line the running Node supports: 3.x (the
-// packages/tracing/otel3 importer, with its own API 1.10 peer) on Node 22.15+, else 2.x.
+// @argus/tracing and @argus/otlp are tested on the OpenTelemetry JS SDK line the running Node
+// supports: 3.x (the packages/*/otel3 importers, with their own API 1.10 peer) on Node 22.15+,
+// else 2.x. A package both importers hold resolves to the first.
 const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split('.').map(Number);
 if (nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 15)) {
-  const otel3 = `${root}packages/tracing/otel3/node_modules/@opentelemetry`;
-  for (const name of readdirSync(otel3))
-    alias.push({ find: new RegExp(`^@opentelemetry/${name}$`), replacement: `${otel3}/${name}` });
+  const aliased = new Set<string>();
+  for (const importer of ['packages/tracing/otel3', 'packages/otlp/otel3']) {
+    const otel3 = `${root}${importer}/node_modules/@opentelemetry`;
+    for (const name of readdirSync(otel3)) {
+      if (aliased.has(name)) continue;
+      aliased.add(name);
+      alias.push({ find: new RegExp(`^@opentelemetry/${name}$`), replacement: `${otel3}/${name}` });
+    }
+  }
 }
 
 // The dashboard SPA brings its own project (Solid's compiler, a DOM) when it exists.

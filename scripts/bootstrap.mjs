@@ -34,6 +34,7 @@ const TASKS = {
 /** Debian packages of the real services used by the tests, keyed by the binary that proves them. */
 const APT_PACKAGES = [
   { bin: '/usr/bin/promtool', pkgs: ['prometheus'] },
+  { bin: '/usr/bin/prometheus-pushgateway', pkgs: ['prometheus-pushgateway'] },
   { bin: '/usr/bin/chromium', pkgs: ['chromium', 'fonts-liberation'] },
   { bin: '/usr/sbin/clickhouse-server', pkgs: ['clickhouse-server', 'clickhouse-client'] },
 ];

@@ -13,6 +13,7 @@ import {
 import type { ArgusOptions } from '@argus/discordjs';
 import { Events } from 'discord.js';
 import { createExampleBot, type ExampleBot } from './bot';
+import { startDemoOtlp } from './demo-otlp';
 import { logTracesToConsole } from './trace-log';
 
 const scenarioName = process.env.DEMO_SCENARIO ?? 'steady';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   let driver: TrafficDriver | undefined;
   let bot: ExampleBot;
   let stopping = false;
+  const otlpDemo = await startDemoOtlp();
+  const argusOptions: ArgusOptions = { ...DEMO_ARGUS, ...otlpDemo?.options };
 
   const stop = async (code: number) => {
     if (stopping) return;
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     driver?.stop();
     await bot?.stop().catch(() => {});
     await sim?.close().catch(() => {});
+    await otlpDemo?.stop();
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
 
   const token = process.env.DISCORD_TOKEN;
   if (token) {
-    bot = createExampleBot({}, DEMO_ARGUS);
+    bot = createExampleBot({}, argusOptions);
     console.log('[demo] DISCORD_TOKEN is set: connecting to real Discord');
     await bot.client.login(token);
   } else {
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
       ackDelayMs: [45, 110],
       token: 'demo-token',
     });
-    bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, DEMO_ARGUS);
+    bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, argusOptions);
     const ready = new Promise((resolve) => bot.client.once(Events.ClientReady, resolve));
     await bot.client.login(sim.token);
     await ready;

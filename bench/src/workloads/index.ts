@@ -13,6 +13,7 @@ import { gatewayHook } from './gateway-hook';
 import { histogramObserve } from './histogram';
 import { interactionLifecycle } from './interaction-lifecycle';
 import { memoryCatalogue } from './memory-catalogue';
+import { otlpExport, otlpHotPath } from './otlp';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
 import { scrapeUnderLoad } from './scrape-under-load';
@@ -42,6 +43,8 @@ export const workloads: readonly Workload[] = [
   render10k,
   renderCatalogue,
   snapshot,
+  otlpExport,
+  otlpHotPath,
   sinkEnqueue,
   sinkThroughput,
 ];

@@ -359,3 +359,140 @@ describe('resolveConfig: tracing', () => {
     ]);
   });
 });
+
+describe('OTLP push options', () => {
+  const on = { ARGUS_OTLP_ENDPOINT: 'http://collector:4318' };
+
+  it('defaults to cumulative http/protobuf every 60 s with a 10 s timeout', () => {
+    expect(resolveConfig({}, on)).toMatchObject({
+      otlpEndpoint: 'http://collector:4318',
+      otlpProtocol: 'http/protobuf',
+      otlpHeaders: {},
+      otlpCompression: 'none',
+      otlpTemporality: 'cumulative',
+      otlpInterval: 60,
+      otlpTimeout: 10,
+      otlpServiceName: undefined,
+      otlpResourceAttributes: {},
+    });
+  });
+
+  it('honours the standard OTEL_* variables once the push is on, converting their milliseconds', () => {
+    const env = {
+      ...on,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc%3D%3D,x-team=bots',
+      OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'gzip',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'LowMemory',
+      OTEL_METRIC_EXPORT_INTERVAL: '15000',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
+      OTEL_SERVICE_NAME: 'my-bot',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,team=a%20b',
+      npm_package_version: '4.5.6',
+    };
+    expect(resolveConfig({}, env)).toMatchObject({
+      otlpProtocol: 'http/json',
+      otlpHeaders: { 'api-key': 'abc==', 'x-team': 'bots' },
+      otlpCompression: 'gzip',
+      otlpTemporality: 'delta',
+      otlpInterval: 15,
+      otlpTimeout: 3,
+      otlpServiceName: 'my-bot',
+      otlpServiceVersion: '4.5.6',
+      otlpResourceAttributes: { 'deployment.environment': 'prod', team: 'a b' },
+    });
+  });
+
+  it('prefers options, then ARGUS_OTLP_*, then the metrics-specific OTEL_* variable', () => {
+    const env = {
+      ...on,
+      ARGUS_OTLP_INTERVAL: '30',
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+    };
+    expect(resolveConfig({}, env)).toMatchObject({ otlpInterval: 30, otlpProtocol: 'http/protobuf' });
+    expect(resolveConfig({ otlpInterval: 5, otlpProtocol: 'http/json' }, env)).toMatchObject({
+      otlpInterval: 5,
+      otlpProtocol: 'http/json',
+    });
+  });
+
+  it('ignores OTEL_* variables while the push is off: they may belong to the bot’s own SDK', () => {
+    const c = resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: 'soon' });
+    expect(c.otlpEndpoint).toBeUndefined();
+    expect(c.otlpProtocol).toBe('http/protobuf');
+  });
+
+  it('names the variable and value it cannot use, and never shows headers', () => {
+    expect(problemsOf(() => resolveConfig({}, { ...on, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }))).toEqual([
+      expect.objectContaining({
+        option: 'otlpProtocol',
+        envVar: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+        value: '"grpc"',
+        reason: expect.stringMatching(/http\/protobuf, http\/json/),
+      }),
+    ]);
+    expect(problemsOf(() => resolveConfig({}, { ...on, OTEL_METRIC_EXPORT_INTERVAL: 'soon' }))).toEqual([
+      expect.objectContaining({
+        option: 'otlpInterval',
+        envVar: 'OTEL_METRIC_EXPORT_INTERVAL',
+        value: '"soon"',
+      }),
+    ]);
+    const headers = problemsOf(() => resolveConfig({}, { ...on, ARGUS_OTLP_HEADERS: 'token-without-key' }));
+    expect(headers).toEqual([
+      expect.objectContaining({
+        option: 'otlpHeaders',
+        value: '<redacted>',
+        reason: expect.stringMatching(/key=value/),
+      }),
+    ]);
+    expect(JSON.stringify(headers)).not.toContain('token-without-key');
+    expect(problemsOf(() => resolveConfig({ otlpTemporality: 'sometimes' as never }, on))).toEqual([
+      expect.objectContaining({ option: 'otlpTemporality', value: '"sometimes"' }),
+    ]);
+  });
+});
+
+describe('Pushgateway options', () => {
+  it('reads the bearer token (also from a file) and the instance', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'argus-pgw-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'tok3n\n');
+      const c = resolveConfig(
+        {},
+        {
+          ARGUS_PUSHGATEWAY_URL: 'http://pgw:9091',
+          ARGUS_PUSHGATEWAY_BEARER_TOKEN_FILE: join(dir, 'token'),
+          ARGUS_PUSHGATEWAY_INSTANCE: 'bot-1',
+        },
+      );
+      expect(c).toMatchObject({
+        pushgatewayUrl: 'http://pgw:9091',
+        pushgatewayJob: 'argus',
+        pushgatewayInterval: 15,
+        pushgatewayBearerToken: 'tok3n',
+        pushgatewayInstance: 'bot-1',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses half of basic auth, and basic auth with a bearer token', () => {
+    expect(problemsOf(() => resolveConfig({}, { ARGUS_PUSHGATEWAY_USERNAME: 'bot' }))).toEqual([
+      expect.objectContaining({ option: 'pushgatewayPassword', reason: expect.stringMatching(/both/) }),
+    ]);
+    const both = problemsOf(() =>
+      resolveConfig(
+        { pushgatewayUsername: 'bot', pushgatewayPassword: 'pw', pushgatewayBearerToken: 'secret-token' },
+        {},
+      ),
+    );
+    expect(both).toEqual([
+      expect.objectContaining({ option: 'pushgatewayBearerToken', value: '<redacted>' }),
+    ]);
+    expect(JSON.stringify(both)).not.toContain('secret-token');
+  });
+});

@@ -236,6 +236,8 @@ const SPECS: Record<keyof ArgusOptions, Spec> = {
   historyBatchSize: { env: ['ARGUS_HISTORY_BATCH_SIZE'], kind: 'int', min: 1, max: 1_000_000 },
   historyFlushInterval: { env: ['ARGUS_HISTORY_FLUSH_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
   serverStart: { env: ['ARGUS_SERVER_START'], kind: 'enum', values: ['ready', 'immediate'] },
+  ...otlpSpecs(),
+  ...pushgatewaySpecs(),
 };
 
 const DEFAULTS = {
@@ -279,6 +281,9 @@ const DEFAULTS = {
   historyBatchSize: 1_000,
   historyFlushInterval: 2,
   serverStart: 'ready',
+  ...otlpDefaults(),
+  pushgatewayBearerToken: undefined,
+  pushgatewayInstance: undefined,
 } as const satisfies ArgusConfig;
 
 /** Paths the server owns; neither configurable path may take them. */
@@ -363,6 +368,8 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
     if (source !== 'option') sources[key] = envVar;
   }
 
+  resolveOtlpExtras(options, env, out, problems);
+  checkPushgatewayAuth(out, problems);
   if (problems.length === 0) crossCheck(out as unknown as ArgusConfig, problems);
   if (problems.length > 0) throw new ArgusConfigError(problems);
   const config = out as unknown as Record<keyof ArgusConfig, unknown>;
@@ -597,4 +604,225 @@ function crossCheck(config: ArgusConfig, problems: ConfigProblem[]): void {
 /** Whether a bind address only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// OTLP metric push (@argus/otlp). Only ARGUS_OTLP_* variables are in the table above: the
+// standard OTEL_* variables are read only once otlpEndpoint turns the push on, because a bot
+// may set them for its own OpenTelemetry SDK and must not fail to start over them.
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpCompression = 'gzip' | 'none';
+export type OtlpTemporality = 'cumulative' | 'delta';
+
+export interface ArgusOptions {
+  /** Env: ARGUS_OTLP_PROTOCOL, then OTEL_EXPORTER_OTLP_METRICS_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL. Default http/protobuf. */
+  otlpProtocol?: OtlpProtocol;
+  /**
+   * Headers sent with every export, e.g. vendor auth: `key=value,key2=value2` (values
+   * percent-encoded). Env: ARGUS_OTLP_HEADERS (or ARGUS_OTLP_HEADERS_FILE), then
+   * OTEL_EXPORTER_OTLP_METRICS_HEADERS / OTEL_EXPORTER_OTLP_HEADERS.
+   */
+  otlpHeaders?: string;
+  /** Env: ARGUS_OTLP_COMPRESSION, then OTEL_EXPORTER_OTLP_METRICS_COMPRESSION / OTEL_EXPORTER_OTLP_COMPRESSION. Default none. */
+  otlpCompression?: OtlpCompression;
+  /**
+   * Env: ARGUS_OTLP_TEMPORALITY, then OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE
+   * (lowmemory counts as delta). Default cumulative.
+   */
+  otlpTemporality?: OtlpTemporality;
+  /** Seconds between exports. Env: ARGUS_OTLP_INTERVAL, then OTEL_METRIC_EXPORT_INTERVAL (milliseconds). Default 60. */
+  otlpInterval?: number;
+  /**
+   * Seconds one export may take. Env: ARGUS_OTLP_TIMEOUT, then OTEL_EXPORTER_OTLP_METRICS_TIMEOUT /
+   * OTEL_EXPORTER_OTLP_TIMEOUT (milliseconds). Default 10.
+   */
+  otlpTimeout?: number;
+  /** Resource `service.name`. Env: ARGUS_OTLP_SERVICE_NAME, then OTEL_SERVICE_NAME. Default discord-bot. */
+  otlpServiceName?: string;
+  /** Resource `service.version`. Env: ARGUS_OTLP_SERVICE_VERSION, then npm_package_version. */
+  otlpServiceVersion?: string;
+  /** More resource attributes, `key=value,...`. Env: ARGUS_OTLP_RESOURCE_ATTRIBUTES, then OTEL_RESOURCE_ATTRIBUTES. */
+  otlpResourceAttributes?: string;
+}
+
+export interface ArgusConfig {
+  readonly otlpProtocol: OtlpProtocol;
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  readonly otlpCompression: OtlpCompression;
+  readonly otlpTemporality: OtlpTemporality;
+  /** Seconds; fractional when it came from a millisecond OTEL_* variable. */
+  readonly otlpInterval: number;
+  readonly otlpTimeout: number;
+  readonly otlpServiceName: string | undefined;
+  readonly otlpServiceVersion: string | undefined;
+  readonly otlpResourceAttributes: Readonly<Record<string, string>>;
+}
+
+type OtlpKey =
+  | 'otlpProtocol'
+  | 'otlpHeaders'
+  | 'otlpCompression'
+  | 'otlpTemporality'
+  | 'otlpInterval'
+  | 'otlpTimeout'
+  | 'otlpServiceName'
+  | 'otlpServiceVersion'
+  | 'otlpResourceAttributes';
+
+/** A function, so the table above can spread it before this part of the module has run. */
+function otlpSpecs(): Record<OtlpKey, Spec> {
+  return {
+    otlpProtocol: { env: ['ARGUS_OTLP_PROTOCOL'], kind: 'enum', values: ['http/protobuf', 'http/json'] },
+    otlpHeaders: { env: ['ARGUS_OTLP_HEADERS'], kind: 'secret', file: true },
+    otlpCompression: { env: ['ARGUS_OTLP_COMPRESSION'], kind: 'enum', values: ['gzip', 'none'] },
+    otlpTemporality: { env: ['ARGUS_OTLP_TEMPORALITY'], kind: 'enum', values: ['cumulative', 'delta'] },
+    otlpInterval: { env: ['ARGUS_OTLP_INTERVAL'], kind: 'int', min: 1, max: 86_400 },
+    otlpTimeout: { env: ['ARGUS_OTLP_TIMEOUT'], kind: 'int', min: 1, max: 600 },
+    otlpServiceName: { env: ['ARGUS_OTLP_SERVICE_NAME'], kind: 'string' },
+    otlpServiceVersion: { env: ['ARGUS_OTLP_SERVICE_VERSION'], kind: 'string' },
+    otlpResourceAttributes: { env: ['ARGUS_OTLP_RESOURCE_ATTRIBUTES'], kind: 'string' },
+  };
+}
+
+function otlpDefaults() {
+  return {
+    otlpProtocol: 'http/protobuf',
+    otlpHeaders: {},
+    otlpCompression: 'none',
+    otlpTemporality: 'cumulative',
+    otlpInterval: 60,
+    otlpTimeout: 10,
+    otlpServiceName: undefined,
+    otlpServiceVersion: undefined,
+    otlpResourceAttributes: {},
+  } as const satisfies Pick<ArgusConfig, OtlpKey>;
+}
+
+/**
+ * With the push on, fills what options and ARGUS_OTLP_* left unset from the standard OTEL_*
+ * variables (converting their milliseconds), and turns the `key=value` lists into records.
+ */
+function resolveOtlpExtras(
+  options: ArgusOptions,
+  env: Env,
+  out: Record<string, unknown>,
+  problems: ConfigProblem[],
+): void {
+  const specs = otlpSpecs();
+  const setByUser = (key: OtlpKey) => {
+    const spec = specs[key];
+    if (options[key] !== undefined) return true;
+    const names = spec.file ? [spec.env[0]!, `${spec.env[0]}_FILE`] : spec.env;
+    return names.some((name) => (env[name] ?? '').trim() !== '');
+  };
+  const fromEnv = (names: readonly string[]) => {
+    for (const name of names) {
+      const value = env[name]?.trim();
+      if (value) return { name, value };
+    }
+    return undefined;
+  };
+  const fallback = (key: OtlpKey, names: readonly string[], convert?: (value: string) => string | number) => {
+    if (setByUser(key)) return;
+    const found = fromEnv(names);
+    if (!found) return;
+    const spec = { ...specs[key], env: [found.name] };
+    const raw = convert ? convert(found.value) : found.value;
+    const parsed = parseValue(spec, raw, false, (reason) =>
+      problems.push({ option: key, envVar: found.name, value: displayValue(spec.kind, found.value), reason }),
+    );
+    if (parsed !== INVALID) out[key] = parsed;
+  };
+  const millis = (value: string) =>
+    /^\d+$/.test(value) ? Math.max(1, Math.ceil(Number(value) / 1000)) : value;
+
+  if (out.otlpEndpoint !== undefined) {
+    fallback('otlpProtocol', ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']);
+    fallback('otlpHeaders', ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS']);
+    fallback('otlpCompression', ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION']);
+    fallback('otlpTemporality', ['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'], (value) => {
+      const word = value.toLowerCase();
+      return word === 'lowmemory' ? 'delta' : word;
+    });
+    fallback('otlpInterval', ['OTEL_METRIC_EXPORT_INTERVAL'], millis);
+    fallback('otlpTimeout', ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], millis);
+    fallback('otlpServiceName', ['OTEL_SERVICE_NAME']);
+    fallback('otlpServiceVersion', ['npm_package_version']);
+    fallback('otlpResourceAttributes', ['OTEL_RESOURCE_ATTRIBUTES']);
+  }
+
+  for (const key of ['otlpHeaders', 'otlpResourceAttributes'] as const) {
+    const text = out[key];
+    if (typeof text !== 'string') continue;
+    const parsed = parseKeyValueList(text);
+    if (typeof parsed === 'string') {
+      const secret = key === 'otlpHeaders';
+      problems.push({
+        option: key,
+        envVar: specs[key].env[0]!,
+        value: secret ? '<redacted>' : JSON.stringify(text),
+        reason: parsed,
+      });
+    } else out[key] = parsed;
+  }
+}
+
+/** `k=v,k2=v2` with percent-encoded values (the W3C baggage-like form OTEL_* variables use). */
+function parseKeyValueList(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const item of text.split(',')) {
+    if (item.trim() === '') continue;
+    const eq = item.indexOf('=');
+    const key = eq === -1 ? '' : item.slice(0, eq).trim();
+    if (key === '') return 'expected key=value pairs separated by commas';
+    try {
+      out[key] = decodeURIComponent(item.slice(eq + 1).trim());
+    } catch {
+      return `the value of ${key} is not valid percent-encoding`;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pushgateway push (@argus/prometheus). url, job, interval and basic auth are in the table above.
+
+export interface ArgusOptions {
+  /** Bearer token for the Pushgateway (instead of basic auth). Env: ARGUS_PUSHGATEWAY_BEARER_TOKEN (or _FILE). */
+  pushgatewayBearerToken?: string;
+  /** Adds `instance` to the grouping key (job and cluster are always in it). Env: ARGUS_PUSHGATEWAY_INSTANCE. */
+  pushgatewayInstance?: string;
+}
+
+export interface ArgusConfig {
+  readonly pushgatewayBearerToken: string | undefined;
+  readonly pushgatewayInstance: string | undefined;
+}
+
+function pushgatewaySpecs(): Record<'pushgatewayBearerToken' | 'pushgatewayInstance', Spec> {
+  return {
+    pushgatewayBearerToken: { env: ['ARGUS_PUSHGATEWAY_BEARER_TOKEN'], kind: 'secret', file: true },
+    pushgatewayInstance: { env: ['ARGUS_PUSHGATEWAY_INSTANCE'], kind: 'string' },
+  };
+}
+
+/** Basic auth needs both halves, and is not combined with a bearer token. */
+function checkPushgatewayAuth(out: Record<string, unknown>, problems: ConfigProblem[]): void {
+  const user = out.pushgatewayUsername !== undefined;
+  const password = out.pushgatewayPassword !== undefined;
+  if (user !== password)
+    problems.push({
+      option: user ? 'pushgatewayPassword' : 'pushgatewayUsername',
+      envVar: user ? 'ARGUS_PUSHGATEWAY_PASSWORD' : 'ARGUS_PUSHGATEWAY_USERNAME',
+      value: '(unset)',
+      reason: 'Pushgateway basic auth needs both pushgatewayUsername and pushgatewayPassword',
+    });
+  if (user && out.pushgatewayBearerToken !== undefined)
+    problems.push({
+      option: 'pushgatewayBearerToken',
+      envVar: 'ARGUS_PUSHGATEWAY_BEARER_TOKEN',
+      value: '<redacted>',
+      reason: 'use either basic auth (pushgatewayUsername/Password) or a bearer token, not both',
+    });
 }

@@ -26,7 +26,7 @@ import {
   instrumentDiscordClient,
   type WrapCommandOptions,
 } from '@argus/core/discordjs';
-import { PrometheusAdapter } from '@argus/prometheus';
+import { PrometheusAdapter, type PushgatewayPush, pushgateway } from '@argus/prometheus';
 import {
   createApp,
   dashboardOptions,
@@ -37,13 +37,18 @@ import {
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
-import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
+import { isInstalled } from './optional';
+import { checkOtlpPackage, type OtlpPushHandle, startOtlpPush } from './otlp-push';
 import { checkTracingPackages, createTracing } from './tracing';
 
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
 const HISTORY_CLOSE_DEADLINE_MS = 5_000;
 /** Subsystems reported by /readyz that do not make the bot unready: analytics is never critical. */
-const NOT_GATING_READINESS = new Set(['sink']);
+const NOT_GATING_READINESS = new Set(['sink', 'otlp', 'pushgateway']);
+/** How long `close()` lets the last OTLP export reach the collector. */
+const OTLP_CLOSE_DEADLINE_MS = 5_000;
+/** How long `close()` lets the Pushgateway delete the bot's group. */
+const PUSHGATEWAY_CLOSE_DEADLINE_MS = 5_000;
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
@@ -103,13 +108,11 @@ export interface Argus extends Telemetry {
 export function argus(client: Client, init: ArgusInit = {}): Argus {
   const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
   const config = resolveConfig(options, env);
-  for (const { option, envVar, pkg } of OPTIONAL_PACKAGES) {
-    if (config[option] === undefined) continue;
-    if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
-    throw new UnsupportedOptionError(option, envVar);
-  }
   if (config.enablePerGuild) checkHistoryPackages(config);
   if (config.enableTracing) checkTracingPackages();
+  if (config.otlpEndpoint !== undefined) checkOtlpPackage();
+  // Options are checked here, at start; the push itself starts once the registry exists.
+  const gateway = config.pushgatewayUrl !== undefined ? pushgatewayFromConfig(config) : undefined;
 
   const release = claimClient(client);
 
@@ -171,6 +174,20 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   }
 
   if (tracing) subscribers.push(tracing.subscriber);
+  const otlpPush: OtlpPushHandle | undefined =
+    config.otlpEndpoint !== undefined
+      ? startOtlpPush(config, { snapshot: () => prometheus.snapshot(), registry, health, guard, logger })
+      : undefined;
+
+  const pushgatewayPush: PushgatewayPush | undefined = gateway?.start({
+    render: () => prometheus.render('text'),
+    registry,
+    clusterId: config.clusterId,
+    health,
+    guard,
+    logger,
+  });
+
   if (extraSubscribers) subscribers.push(...extraSubscribers);
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
     subscribers,
@@ -259,9 +276,25 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       await handle?.close();
       if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
       if (tracing) await guard.run('close:tracing', () => tracing.shutdown());
+      if (otlpPush) await guard.run('close:otlp', () => otlpPush.close(OTLP_CLOSE_DEADLINE_MS));
+      if (pushgatewayPush)
+        await guard.run('close:pushgateway', () => pushgatewayPush.close(PUSHGATEWAY_CLOSE_DEADLINE_MS));
       await guard.run('close:prometheus', () => prometheus.close());
     },
   };
+}
+
+function pushgatewayFromConfig(config: ArgusConfig) {
+  return pushgateway({
+    url: config.pushgatewayUrl!,
+    job: config.pushgatewayJob,
+    intervalMs: config.pushgatewayInterval * 1000,
+    ...(config.pushgatewayInstance !== undefined ? { instance: config.pushgatewayInstance } : {}),
+    ...(config.pushgatewayUsername !== undefined
+      ? { username: config.pushgatewayUsername, password: config.pushgatewayPassword ?? '' }
+      : {}),
+    ...(config.pushgatewayBearerToken !== undefined ? { bearerToken: config.pushgatewayBearerToken } : {}),
+  });
 }
 
 /** Voice connections from @discordjs/voice when the bot has it; loaded lazily, read in O(1). */

@@ -15,4 +15,4 @@ export {
 export type { WrapCommandOptions } from '@argus/core/discordjs';
 export { type Argus, type ArgusInit, argus } from './argus';
 export type { HistoryRetry } from './history';
-export { MissingPackageError, UnsupportedOptionError } from './optional';
+export { MissingPackageError } from './optional';

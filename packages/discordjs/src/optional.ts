@@ -12,28 +12,6 @@ export function isInstalled(specifier: string, from: NodeJS.Require = localRequi
   }
 }
 
-/**
- * Options that need a package the bot must install itself and that this version does not wire
- * yet, checked at start: with the package missing the error names it to install, and with it
- * present the option is refused rather than silently ignored. (Per-guild analytics and tracing are
- * wired; their packages are checked in history.ts and tracing.ts.)
- */
-export const OPTIONAL_PACKAGES = [
-  { option: 'otlpEndpoint', envVar: 'ARGUS_OTLP_ENDPOINT', pkg: '@argus/otlp' },
-] as const;
-
-export class UnsupportedOptionError extends Error {
-  override readonly name = 'UnsupportedOptionError';
-  constructor(
-    readonly option: string,
-    readonly envVar: string,
-  ) {
-    super(
-      `Argus option ${option} (env ${envVar}) is not supported by this version of @argus/discordjs yet; leave it unset`,
-    );
-  }
-}
-
 export class MissingPackageError extends Error {
   override readonly name = 'MissingPackageError';
   constructor(

@@ -1,11 +1,13 @@
 // Attaching, closing and failing open, with a real discord.js Client on the simulator.
 import diagnostics from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type { BackendMetricDef, MetricBackend } from '@argus/core';
 import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
 import type { Client } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ArgusConfigError, argus, MissingPackageError } from '../src/index';
+import { checkOtlpPackage } from '../src/otlp-push';
 import { Exposition, installBot, loginReady, makeClient, until } from './harness';
 
 let sim: DiscordSim;
@@ -70,10 +72,15 @@ describe('attaching', () => {
 
   it('names the package to install for an option that needs one', () => {
     const c = client();
-    expect(() => argus(c, { ...quiet, otlpEndpoint: 'http://127.0.0.1:4318' })).toThrow(MissingPackageError);
-    expect(() => argus(c, { ...quiet, otlpEndpoint: 'http://127.0.0.1:4318' })).toThrow(
-      /npm install @argus\/otlp/,
-    );
+    // @argus/otlp is installed in this workspace (and pnpm puts it on NODE_PATH), so a bot
+    // without it is stood in for by a resolver that finds nothing: the one stub in this file.
+    const elsewhere = Object.assign(createRequire(import.meta.url), {
+      resolve: (id: string) => {
+        throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+      },
+    }) as unknown as NodeJS.Require;
+    expect(() => checkOtlpPackage(elsewhere)).toThrow(MissingPackageError);
+    expect(() => checkOtlpPackage(elsewhere)).toThrow(/ARGUS_OTLP_ENDPOINT.*npm install @argus\/otlp/);
     // Per-guild analytics without a place to put the events is refused, never silently ignored.
     expect(() => argus(c, { ...quiet, enablePerGuild: true })).toThrow(
       /enablePerGuild \(env ARGUS_ENABLE_PER_GUILD\)/,

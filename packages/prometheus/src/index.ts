@@ -6,3 +6,13 @@ export {
   OPENMETRICS_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,
 } from './format';
+export {
+  groupUrl,
+  PUSHES_METRIC,
+  type PushgatewayAdapter,
+  type PushgatewayContext,
+  PushgatewayOptionError,
+  type PushgatewayOptions,
+  type PushgatewayPush,
+  pushgateway,
+} from './pushgateway';

@@ -13,6 +13,10 @@ export interface RequiredBinary {
 
 export const PROMETHEUS: RequiredBinary = { name: 'prometheus', aptPackage: 'prometheus' };
 export const PROMTOOL: RequiredBinary = { name: 'promtool', aptPackage: 'prometheus' };
+export const PUSHGATEWAY: RequiredBinary = {
+  name: 'prometheus-pushgateway',
+  aptPackage: 'prometheus-pushgateway',
+};
 /**
  * Debian's ClickHouse 18.16 (`/usr/sbin/clickhouse-server`). The client package comes along for
  * poking at a test server by hand (`clickhouse-client --port <tcpPort>`).

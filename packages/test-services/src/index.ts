@@ -3,6 +3,7 @@ export {
   CLICKHOUSE_SERVER,
   PROMETHEUS,
   PROMTOOL,
+  PUSHGATEWAY,
   type RequiredBinary,
   requireBinary,
 } from './binaries';
@@ -16,3 +17,4 @@ export {
 } from './clickhouse-server';
 export { freePort, type PrometheusServer, type ScrapeTarget, startPrometheus } from './prometheus-server';
 export { checkMetrics, type PromtoolResult, promtool } from './promtool';
+export { type PushgatewayServer, type StartPushgatewayOptions, startPushgateway } from './pushgateway-server';

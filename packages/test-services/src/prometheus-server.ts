@@ -9,6 +9,8 @@ export interface ScrapeTarget {
   /** e.g. http://127.0.0.1:9191/metrics */
   url: string;
   bearerToken?: string;
+  /** Keep the scraped series' own job/instance labels (what a Pushgateway target needs). */
+  honorLabels?: boolean;
 }
 
 export interface PrometheusServer {
@@ -59,6 +61,7 @@ export async function startPrometheus(
       `  - job_name: target${i}`,
       `    metrics_path: ${u.pathname}`,
       `    scheme: ${u.protocol.replace(':', '')}`,
+      ...(t.honorLabels ? ['    honor_labels: true'] : []),
       ...(t.bearerToken ? ['    authorization:', `      credentials: ${JSON.stringify(t.bearerToken)}`] : []),
       `    static_configs: [{ targets: ['${u.host}'] }]`,
     ].join('\n');
