@@ -29,6 +29,8 @@ export {
 export { type ClickHouseEngine, ClickHouseSetupError, type QueryParam, type QueryParams } from './engine';
 export { HttpEngine, type HttpEngineOptions } from './http';
 export { AnalyticsQueries, type AnalyticsQueriesOptions } from './queries';
+export { clickHouseErrorCode, isClickHouseRefusal } from './refusal';
+export { type EventRow, encodeRows, formatTime, InvalidEventError, toRow } from './rows';
 export {
   COLUMNS,
   checkVersion,
@@ -42,4 +44,4 @@ export {
   versionAtLeast,
 } from './schema';
 export { ClickHouseSink, type ClickHouseSinkOptions } from './sink';
-export { ClickHouseWriter, type ClickHouseWriterOptions, type EventRow, formatTime, toRow } from './writer';
+export { ClickHouseWriter, type ClickHouseWriterOptions } from './writer';

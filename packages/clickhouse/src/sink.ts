@@ -6,6 +6,7 @@ import {
   type EventSink,
   type SinkCloseReport,
 } from '@argus/core';
+import { isClickHouseRefusal } from './refusal';
 import { ClickHouseWriter, type ClickHouseWriterOptions, withTimeout } from './writer';
 
 export interface ClickHouseSinkOptions
@@ -39,7 +40,11 @@ export class ClickHouseSink implements EventSink<ArgusEvent> {
     });
     this.table = this.writer.table;
     this.closeEngine = closeEngine ?? true;
-    this.batching = new BatchingSink<ArgusEvent>({ ...batching, write: (batch) => this.writer.write(batch) });
+    this.batching = new BatchingSink<ArgusEvent>({
+      isRefusal: isClickHouseRefusal,
+      ...batching,
+      write: (batch) => this.writer.write(batch),
+    });
   }
 
   record(event: ArgusEvent): void {

@@ -1,60 +1,7 @@
-import type { ArgusEvent } from '@argus/core';
+import type { ArgusEvent, WriteOutcome } from '@argus/core';
 import type { ClickHouseEngine } from './engine';
+import { encodeRows } from './rows';
 import { DEFAULT_TABLE, ensureSchema, validateTableName, validateTtlDays } from './schema';
-
-/** One row of the events table, as sent in JSONEachRow. */
-export interface EventRow {
-  time: string;
-  cluster: string;
-  shard: number;
-  guild_id: string;
-  event: string;
-  type: string;
-  command: string;
-  status: string;
-  error_type: string;
-  duration_ms: number | null;
-  response_ms: number | null;
-}
-
-// Events come in bursts within the same second: format the second once and add the milliseconds.
-let cachedSecond = Number.NaN;
-let cachedPrefix = '';
-
-/** `2026-01-02 03:04:05.678` in UTC: the DateTime64(3) text form every ClickHouse parses by default. */
-export function formatTime(ms: number): string {
-  // A broken clock value must not fail (and so stall) the whole batch it is in.
-  const whole = Number.isFinite(ms) ? Math.floor(ms) : Date.now();
-  const second = Math.floor(whole / 1000);
-  if (second !== cachedSecond) {
-    const iso = new Date(second * 1000).toISOString();
-    if (iso.length !== 24) return new Date(whole).toISOString().slice(0, 23).replace('T', ' ');
-    cachedSecond = second;
-    cachedPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
-  }
-  const millis = whole - second * 1000;
-  return cachedPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`);
-}
-
-function finiteOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-export function toRow(event: ArgusEvent): EventRow {
-  return {
-    time: formatTime(event.time),
-    cluster: event.cluster,
-    shard: event.shard,
-    guild_id: event.guildId ?? '',
-    event: event.event,
-    type: event.type,
-    command: event.command,
-    status: event.status,
-    error_type: event.errorType,
-    duration_ms: finiteOrNull(event.durationMs),
-    response_ms: finiteOrNull(event.responseMs),
-  };
-}
 
 export interface ClickHouseWriterOptions {
   engine: ClickHouseEngine;
@@ -95,13 +42,18 @@ export class ClickHouseWriter {
       );
   }
 
-  /** Inserts one batch; rejects (for the sink to retry) on any failure or after the timeout. */
-  write(batch: readonly ArgusEvent[]): Promise<void> {
+  /**
+   * Inserts one batch; rejects (for the sink to retry, or to split when ClickHouse refused the
+   * rows) on any failure or after the timeout. Events that cannot be encoded are left out and
+   * reported as `invalid`.
+   */
+  write(batch: readonly ArgusEvent[]): Promise<WriteOutcome> {
+    const { rows, invalid } = encodeRows(batch);
     return withTimeout(
-      this.ready().then(() => this.engine.insert(this.table, batch.map(toRow))),
+      this.ready().then(() => this.engine.insert(this.table, rows)),
       this.writeTimeoutMs,
       'ClickHouse write',
-    );
+    ).then(() => ({ invalid }));
   }
 
   private ready(): Promise<unknown> {

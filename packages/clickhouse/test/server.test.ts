@@ -36,6 +36,7 @@ import {
   type QueryParams,
   toRow,
 } from '../src/index';
+import { narrowCommandTableSql, refusedEvent, runPoisonScenario, unstorableEvent } from './poison';
 
 let ch: ClickHouseServer;
 
@@ -594,5 +595,27 @@ describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
     expect(stored.rows).toBe(landed);
     expect(stored.rows - seq).toBe(late);
     await sink.close(1_000);
+  });
+});
+
+describe('one event the store cannot take (issue 14, item 1) on clickhouse-server 18.16', () => {
+  it('an unstorable event is set aside by the encoder; analytics keeps writing', async () => {
+    const table = 't_poison_encoder';
+    await createTable(table);
+    const engine = new RecordingEngine();
+    await runPoisonScenario({ engine, table, createTable: false }, unstorableEvent());
+    await engine.close();
+    expect(await tally(table)).toMatchObject({ rows: 320, distinct: 320 });
+  });
+
+  it('a batch the server refuses is split, the refused row set aside, the rest written', async () => {
+    const table = 't_poison_refused';
+    await ch.query(narrowCommandTableSql(table, 'DateTime'));
+    const engine = new RecordingEngine();
+    await runPoisonScenario({ engine, table, createTable: false }, refusedEvent());
+    await engine.close();
+    expect(await tally(table)).toMatchObject({ rows: 320, distinct: 320 });
+    // Isolating one row out of a batch takes a handful of inserts, not one per event.
+    expect(engine.inserts.filter((call) => call.ok === false).length).toBeLessThan(15);
   });
 });

@@ -44,7 +44,15 @@ export {
 } from './config';
 export { createTelemetry, errorType, type Telemetry } from './ergonomics';
 export { MetricDefinitionError, UnknownMetricError } from './errors';
-export type { ArgusEvent } from './events';
+export {
+  type ArgusEvent,
+  EVENT_TYPES,
+  findEventProblem,
+  MAX_EVENT_TEXT_LENGTH,
+  MAX_GUILD_ID_LENGTH,
+  MAX_SHARD,
+  normalizeEvent,
+} from './events';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
 export {
@@ -74,6 +82,7 @@ export {
   type EventSink,
   NullSink,
   type SinkCloseReport,
+  type WriteOutcome,
 } from './sink';
 export type {
   MetricsSnapshot,

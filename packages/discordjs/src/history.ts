@@ -54,7 +54,8 @@ type Engine = Awaited<ReturnType<ClickHouseModule['createEngine']>>;
 
 interface Opened {
   engine: Engine;
-  write(batch: ArgusEvent[]): Promise<void>;
+  write(batch: ArgusEvent[]): Promise<unknown>;
+  isRefusal(error: unknown): boolean;
   queries: AnalyticsSource;
 }
 
@@ -102,6 +103,7 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
   const { health, guard, logger } = hooks;
   let closed = false;
   let opening: Promise<Opened> | undefined;
+  let opened: Opened | undefined;
 
   const open = (): Promise<Opened> => {
     if (opening) return opening;
@@ -133,9 +135,20 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
       });
       const queries = new clickhouse.AnalyticsQueries(engine, { table: config.clickhouseTable });
       logger.info(`per-guild analytics: events go to ${describeDsn(dsn)}, table ${config.clickhouseTable}`);
-      return { engine, write: (batch: ArgusEvent[]) => writer.write(batch), queries };
+      return {
+        engine,
+        write: (batch: ArgusEvent[]) => writer.write(batch),
+        isRefusal: clickhouse.isClickHouseRefusal,
+        queries,
+      };
     })();
     opening = attempt;
+    attempt.then(
+      (value) => {
+        opened = value;
+      },
+      () => {},
+    );
     // A failed open (package, engine, server) is forgotten so the next write tries again.
     attempt.catch(() => {
       if (opening === attempt) opening = undefined;
@@ -152,6 +165,8 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
     maxBatchSize: Math.min(config.historyQueueCapacity, config.historyBatchSize * BACKLOG_BATCHES),
     flushIntervalMs: config.historyFlushInterval * 1000,
     write: async (batch) => (await open()).write(batch),
+    // A refusal comes from an insert, so from an engine that is open.
+    isRefusal: (error) => opened?.isRefusal(error) ?? false,
     onDrop: hooks.onDrop,
     onWritten: hooks.onWritten,
     onHealth: (up) => {
