@@ -43,5 +43,5 @@ export {
   validateTtlDays,
   versionAtLeast,
 } from './schema';
-export { ClickHouseSink, type ClickHouseSinkOptions } from './sink';
+export { BACKLOG_BATCHES, ClickHouseSink, type ClickHouseSinkOptions } from './sink';
 export { ClickHouseWriter, type ClickHouseWriterOptions } from './writer';

@@ -1,4 +1,4 @@
-import type { ArgusEvent, WriteOutcome } from '@argus/core';
+import { type ArgusEvent, type WriteOutcome, withTimeout } from '@argus/core';
 import type { ClickHouseEngine } from './engine';
 import { encodeRows } from './rows';
 import { DEFAULT_TABLE, ensureSchema, validateTableName, validateTtlDays } from './schema';
@@ -18,6 +18,23 @@ export interface ClickHouseWriterOptions {
   writeTimeoutMs?: number;
 }
 
+/** The writer's options, checked, with their defaults: what a bad value throws names it. */
+export function resolveWriterOptions(
+  options: Omit<ClickHouseWriterOptions, 'engine'>,
+): Required<Omit<ClickHouseWriterOptions, 'engine' | 'ttlDays'>> & { ttlDays: number | undefined } {
+  const writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
+  if (!Number.isInteger(writeTimeoutMs) || writeTimeoutMs < 1)
+    throw new RangeError(
+      `ClickHouse writeTimeoutMs must be a positive integer, got ${options.writeTimeoutMs}`,
+    );
+  return {
+    table: validateTableName(options.table ?? DEFAULT_TABLE),
+    ttlDays: validateTtlDays(options.ttlDays),
+    createTable: options.createTable ?? true,
+    writeTimeoutMs,
+  };
+}
+
 /**
  * Writes batches of events to the events table. The schema is set up on the first write and
  * again after a failed setup, so a server that comes up late is handled like any failed write.
@@ -32,14 +49,11 @@ export class ClickHouseWriter {
 
   constructor(options: ClickHouseWriterOptions) {
     this.engine = options.engine;
-    this.table = validateTableName(options.table ?? DEFAULT_TABLE);
-    this.ttlDays = validateTtlDays(options.ttlDays);
-    this.createTable = options.createTable ?? true;
-    this.writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
-    if (!Number.isInteger(this.writeTimeoutMs) || this.writeTimeoutMs < 1)
-      throw new RangeError(
-        `ClickHouse writeTimeoutMs must be a positive integer, got ${options.writeTimeoutMs}`,
-      );
+    const resolved = resolveWriterOptions(options);
+    this.table = resolved.table;
+    this.ttlDays = resolved.ttlDays;
+    this.createTable = resolved.createTable;
+    this.writeTimeoutMs = resolved.writeTimeoutMs;
   }
 
   /**
@@ -56,7 +70,8 @@ export class ClickHouseWriter {
     ).then(() => ({ invalid }));
   }
 
-  private ready(): Promise<unknown> {
+  /** Checks the version and creates the table, once (again after a failure); at once without `createTable`. */
+  ready(): Promise<unknown> {
     if (!this.createTable) return Promise.resolve();
     if (!this.schema) {
       const setup = ensureSchema(this.engine, { table: this.table, ttlDays: this.ttlDays });
@@ -67,13 +82,4 @@ export class ClickHouseWriter {
     }
     return this.schema;
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

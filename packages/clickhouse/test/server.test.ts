@@ -230,6 +230,7 @@ describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
       table,
       createTable: false,
       batchSize: 250,
+      maxBatchSize: 250, // one batch size per insert, backlog or not
       flushIntervalMs: 60_000, // size-triggered flushes only; the tail goes with flush()
     });
     const n = 2_037;

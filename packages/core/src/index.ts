@@ -64,6 +64,8 @@ export {
 export { INTERACTION_TYPES, RESPONSE_DEADLINE_MS } from './instrumentation/interactions';
 export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { isThenable, observeCall } from './observe-call';
+export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';
 export {
   Counter,
   CounterHandle,
@@ -93,6 +95,7 @@ export type {
   SnapshotScalarFamily,
   SnapshotSeries,
 } from './snapshot';
+export { TimeoutError, withTimeout } from './timeout';
 export { BoundedTimerMap } from './timer-map';
 export type {
   BackendMetricDef,
