@@ -1,6 +1,6 @@
 import type { ArgusEvent } from '@argus/core';
 import { describe, expect, it } from 'vitest';
-import { encodeRows, InvalidEventError, toRow } from './rows';
+import { encodeRows, encodeRowsInSlices, InvalidEventError, toRow } from './rows';
 
 const good: ArgusEvent = {
   time: Date.parse('2026-01-02T03:04:05.678Z'),
@@ -63,5 +63,16 @@ describe('encodeRows', () => {
     const { rows, invalid } = encodeRows(batch);
     expect(rows.map((r) => r.command)).toEqual(['menu', 'b']);
     expect(invalid).toBe(2);
+  });
+});
+
+describe('encodeRowsInSlices', () => {
+  it('encodes a large batch like encodeRows, a slice at a time', async () => {
+    const batch = Array.from({ length: 1_234 }, (_, i) =>
+      i % 100 === 7 ? { ...good, shard: -1 } : { ...good, command: `c${i}` },
+    );
+    const sliced = await encodeRowsInSlices(batch);
+    expect(sliced).toEqual(encodeRows(batch));
+    expect(sliced.invalid).toBe(13);
   });
 });

@@ -1,4 +1,5 @@
 import { type ArgusEvent, findEventProblem } from '@argus/core';
+import { ROWS_PER_SLICE, yieldToLoop } from './json-each-row';
 
 /** One row of the events table, as sent in JSONEachRow. */
 export interface EventRow {
@@ -87,6 +88,22 @@ export function encodeRows(batch: readonly ArgusEvent[]): { rows: EventRow[]; in
     } catch {
       invalid++;
     }
+  }
+  return { rows, invalid };
+}
+
+/** {@link encodeRows}, a slice at a time with a turn of the event loop between slices. */
+export async function encodeRowsInSlices(
+  batch: readonly ArgusEvent[],
+): Promise<{ rows: EventRow[]; invalid: number }> {
+  if (batch.length <= ROWS_PER_SLICE) return encodeRows(batch);
+  const rows: EventRow[] = [];
+  let invalid = 0;
+  for (let start = 0; start < batch.length; start += ROWS_PER_SLICE) {
+    if (start > 0) await yieldToLoop();
+    const slice = encodeRows(batch.slice(start, start + ROWS_PER_SLICE));
+    for (const row of slice.rows) rows.push(row);
+    invalid += slice.invalid;
   }
   return { rows, invalid };
 }

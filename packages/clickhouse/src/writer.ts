@@ -1,6 +1,6 @@
 import { type ArgusEvent, type WriteOutcome, withTimeout } from '@argus/core';
 import type { ClickHouseEngine } from './engine';
-import { encodeRows } from './rows';
+import { encodeRowsInSlices } from './rows';
 import { DEFAULT_TABLE, ensureSchema, validateTableName, validateTtlDays } from './schema';
 
 export interface ClickHouseWriterOptions {
@@ -61,13 +61,14 @@ export class ClickHouseWriter {
    * rows) on any failure or after the timeout. Events that cannot be encoded are left out and
    * reported as `invalid`.
    */
-  write(batch: readonly ArgusEvent[]): Promise<WriteOutcome> {
-    const { rows, invalid } = encodeRows(batch);
-    return withTimeout(
+  async write(batch: readonly ArgusEvent[]): Promise<WriteOutcome> {
+    const { rows, invalid } = await encodeRowsInSlices(batch);
+    await withTimeout(
       this.ready().then(() => this.engine.insert(this.table, rows)),
       this.writeTimeoutMs,
       'ClickHouse write',
-    ).then(() => ({ invalid }));
+    );
+    return { invalid };
   }
 
   /** Checks the version and creates the table, once (again after a failure); at once without `createTable`. */
