@@ -139,8 +139,8 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
 
   const start = (): Promise<ClickHouseSink | undefined> => {
     if (loading) return loading;
-    const attempt = load().then(
-      (clickhouse) => {
+    const attempt = load()
+      .then((clickhouse) => {
         if (closed) return undefined;
         clickhouseModule = clickhouse;
         const made = makeSink(clickhouse);
@@ -150,14 +150,14 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
         // Open early so a wrong DSN or an old server is reported at start, not at the first flush.
         made.ready().catch((error: unknown) => guard.report('history:open', error));
         return made;
-      },
-      (error: unknown) => {
+      })
+      // Loading the package or making the sink failed: counted, logged, tried again later.
+      .catch((error: unknown) => {
         guard.report('history:open', error);
         if (loading === attempt) loading = undefined;
         if (!closed) setTimeout(() => void start(), RELOAD_MS).unref();
         return undefined;
-      },
-    );
+      });
     loading = attempt;
     return attempt;
   };
