@@ -82,6 +82,7 @@ export {
   type BatchingSinkStats,
   type DropReason,
   type EventSink,
+  MAX_REFUSED_PER_WRITE,
   NullSink,
   type SinkCloseReport,
   type WriteOutcome,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchingSink, NullSink } from './sink';
+import { BatchingSink, MAX_REFUSED_PER_WRITE, NullSink } from './sink';
 
 const sinks: BatchingSink<number>[] = [];
 afterEach(async () => {
@@ -271,5 +271,31 @@ describe('BatchingSink', () => {
     }
     expect(sink.stats()).toMatchObject({ produced: 8, written: 7, dropped: 1, queued: 0 });
     expect(stored).toEqual([0, 1, 2, 3, 4, 6, 7]);
+  });
+
+  it('a store that refuses every event is not split forever: past the refusal budget the write fails', async () => {
+    let writes = 0;
+    const health: boolean[] = [];
+    const sink = make({
+      batchSize: 1_000,
+      backoffMs: 60_000,
+      circuitThreshold: 1,
+      write: async () => {
+        writes++;
+        throw Object.assign(new Error('type mismatch'), { refused: true });
+      },
+      isRefusal: (error) => (error as { refused?: boolean }).refused === true,
+      onHealth: (up) => health.push(up),
+    });
+    for (let i = 0; i < 1_000; i++) sink.record(i);
+    await waitFor(() => sink.stats().consecutiveFailures === 1);
+    expect(sink.stats()).toMatchObject({
+      written: 0,
+      dropped: MAX_REFUSED_PER_WRITE,
+      queued: 1_000 - MAX_REFUSED_PER_WRITE,
+    });
+    // About two writes per refused event and halving, not two per event of the batch.
+    expect(writes).toBeLessThan(2 * (MAX_REFUSED_PER_WRITE + 1) * 10);
+    expect(health).toEqual([false]);
   });
 });

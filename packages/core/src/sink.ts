@@ -28,6 +28,12 @@ export class NullSink<E = unknown> implements EventSink<E> {
  */
 export type DropReason = 'overflow' | 'shutdown' | 'invalid';
 
+/**
+ * The most events one batch may lose to refusals before the write counts as failed: splitting
+ * costs about two writes per refused event per halving, so this bounds the writes a batch makes.
+ */
+export const MAX_REFUSED_PER_WRITE = 32;
+
 /** What a write may report back: how many events of its batch it set aside as unstorable. */
 export interface WriteOutcome {
   /** Events of the batch left unwritten because they cannot be stored; counted as `invalid`. */
@@ -45,7 +51,10 @@ export interface BatchingSinkOptions<E> {
    * Tells a batch the destination refused for its content (a row it cannot store) from one that
    * failed in transit (connection refused, timeout, server down). A refused batch is split in
    * halves until the events at fault are alone; those are dropped as `invalid` and the rest are
-   * written, with no backoff and no effect on health. Default: no error is a refusal.
+   * written, with no backoff and no effect on health. A store that refuses more than
+   * {@link MAX_REFUSED_PER_WRITE} events of one batch is not looking at a few bad events (a table
+   * that does not match, say): the write then counts as failed, what was settled stays settled,
+   * and the rest is retried with backoff like any failure. Default: no error is a refusal.
    */
   isRefusal?: (error: unknown) => boolean;
   /** Events held in memory at most; past it new events are dropped and counted. Default 10,000. */
@@ -233,7 +242,14 @@ export class BatchingSink<E> implements EventSink<E> {
    * first failure that is not a refusal; what was settled before it is a prefix of the batch.
    */
   private async deliver(batch: E[]): Promise<Delivery> {
-    const delivery: Delivery = { settled: 0, written: 0, invalid: 0, failed: false, error: undefined };
+    const delivery: Delivery = {
+      settled: 0,
+      written: 0,
+      invalid: 0,
+      refused: 0,
+      failed: false,
+      error: undefined,
+    };
     const part = async (from: number, to: number): Promise<boolean> => {
       const events = from === 0 && to === batch.length ? batch : batch.slice(from, to);
       try {
@@ -250,6 +266,12 @@ export class BatchingSink<E> implements EventSink<E> {
           return false;
         }
         if (events.length === 1) {
+          if (delivery.refused >= MAX_REFUSED_PER_WRITE) {
+            delivery.failed = true;
+            delivery.error = error;
+            return false;
+          }
+          delivery.refused++;
           delivery.invalid++;
           delivery.settled = to;
           this.safeError(error);
@@ -323,8 +345,11 @@ interface Delivery {
   /** How many events from the start of the batch are done with (written or set aside). */
   settled: number;
   written: number;
+  /** Set aside by the writer or refused by the store. */
   invalid: number;
-  /** A failure that is not a refusal stopped the delivery. */
+  /** Refused by the store, one by one. */
+  refused: number;
+  /** A failure that is not a refusal (or one refusal too many) stopped the delivery. */
   failed: boolean;
   error: unknown;
 }
