@@ -1,5 +1,5 @@
-/** Whether `value` is a promise or any other thenable. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether `value` is a promise or any other thenable (of the type the caller expects). */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
