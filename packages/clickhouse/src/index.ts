@@ -30,7 +30,15 @@ export { type ClickHouseEngine, ClickHouseSetupError, type QueryParam, type Quer
 export { HttpEngine, type HttpEngineOptions } from './http';
 export { AnalyticsQueries, type AnalyticsQueriesOptions } from './queries';
 export { clickHouseErrorCode, isClickHouseRefusal } from './refusal';
-export { type EventRow, encodeRows, formatTime, InvalidEventError, toRow } from './rows';
+export {
+  type EncodedRows,
+  type EventRow,
+  encodeRows,
+  encodeRowsInSlices,
+  formatTime,
+  InvalidEventError,
+  toRow,
+} from './rows';
 export {
   COLUMNS,
   checkVersion,

@@ -60,9 +60,10 @@ describe('toRow', () => {
 describe('encodeRows', () => {
   it('sets aside what it cannot encode, keeps the order of the rest, and counts', () => {
     const batch = [good, { ...good, shard: -1 }, { ...good, command: 'b' }, 'junk' as unknown as ArgusEvent];
-    const { rows, invalid } = encodeRows(batch);
+    const { rows, invalid, reason } = encodeRows(batch);
     expect(rows.map((r) => r.command)).toEqual(['menu', 'b']);
     expect(invalid).toBe(2);
+    expect(reason?.message).toMatch(/^unstorable Argus event: shard/);
   });
 });
 

@@ -78,32 +78,41 @@ function finiteOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** What {@link encodeRows} gives: the rows, and how many events it left out and why (the first). */
+export interface EncodedRows {
+  rows: EventRow[];
+  invalid: number;
+  reason?: InvalidEventError;
+}
+
 /** Rows for `batch`, in order, without the events {@link toRow} refuses (counted in `invalid`). */
-export function encodeRows(batch: readonly ArgusEvent[]): { rows: EventRow[]; invalid: number } {
+export function encodeRows(batch: readonly ArgusEvent[]): EncodedRows {
   const rows: EventRow[] = [];
   let invalid = 0;
+  let reason: InvalidEventError | undefined;
   for (const event of batch) {
     try {
       rows.push(toRow(event));
-    } catch {
+    } catch (error) {
       invalid++;
+      reason ??= error as InvalidEventError;
     }
   }
-  return { rows, invalid };
+  return reason ? { rows, invalid, reason } : { rows, invalid };
 }
 
 /** {@link encodeRows}, a slice at a time with a turn of the event loop between slices. */
-export async function encodeRowsInSlices(
-  batch: readonly ArgusEvent[],
-): Promise<{ rows: EventRow[]; invalid: number }> {
+export async function encodeRowsInSlices(batch: readonly ArgusEvent[]): Promise<EncodedRows> {
   if (batch.length <= ROWS_PER_SLICE) return encodeRows(batch);
   const rows: EventRow[] = [];
   let invalid = 0;
+  let reason: InvalidEventError | undefined;
   for (let start = 0; start < batch.length; start += ROWS_PER_SLICE) {
     if (start > 0) await yieldToLoop();
     const slice = encodeRows(batch.slice(start, start + ROWS_PER_SLICE));
     for (const row of slice.rows) rows.push(row);
     invalid += slice.invalid;
+    reason ??= slice.reason;
   }
-  return { rows, invalid };
+  return reason ? { rows, invalid, reason } : { rows, invalid };
 }

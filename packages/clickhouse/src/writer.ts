@@ -62,13 +62,13 @@ export class ClickHouseWriter {
    * reported as `invalid`.
    */
   async write(batch: readonly ArgusEvent[]): Promise<WriteOutcome> {
-    const { rows, invalid } = await encodeRowsInSlices(batch);
+    const { rows, invalid, reason } = await encodeRowsInSlices(batch);
     await withTimeout(
       this.ready().then(() => this.engine.insert(this.table, rows)),
       this.writeTimeoutMs,
       'ClickHouse write',
     );
-    return { invalid };
+    return reason ? { invalid, reason } : { invalid };
   }
 
   /** Checks the version and creates the table, once (again after a failure); at once without `createTable`. */

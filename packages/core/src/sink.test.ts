@@ -228,17 +228,21 @@ describe('BatchingSink', () => {
     expect(writes).toBeLessThan(30);
   });
 
-  it('counts what the writer itself set aside as invalid', async () => {
+  it('counts what the writer itself set aside as invalid, and reports why', async () => {
     const drops: [string, number][] = [];
+    const errors: unknown[] = [];
+    const why = new TypeError('shard is not an integer');
     const sink = make({
       batchSize: 4,
-      write: async () => ({ invalid: 1 }),
+      write: async () => ({ invalid: 1, reason: why }),
       onDrop: (reason, n) => drops.push([reason, n]),
+      onError: (error) => errors.push(error),
     });
     for (let i = 0; i < 4; i++) sink.record(i);
     await waitFor(() => sink.stats().queued === 0);
     expect(sink.stats()).toMatchObject({ produced: 4, written: 3, dropped: 1 });
     expect(drops).toEqual([['invalid', 1]]);
+    expect(errors).toEqual([why]);
   });
 
   it('stops splitting at a failure that is not a refusal, keeping what is not yet written', async () => {

@@ -38,6 +38,8 @@ export const MAX_REFUSED_PER_WRITE = 32;
 export interface WriteOutcome {
   /** Events of the batch left unwritten because they cannot be stored; counted as `invalid`. */
   invalid?: number;
+  /** Why (the first of them): passed to `onError`, so the drop has a log line. */
+  reason?: unknown;
 }
 
 export interface BatchingSinkOptions<E> {
@@ -258,6 +260,8 @@ export class BatchingSink<E> implements EventSink<E> {
         delivery.written += events.length - invalid;
         delivery.invalid += invalid;
         delivery.settled = to;
+        if (invalid > 0)
+          this.safeError((outcome as WriteOutcome).reason ?? new Error(`${invalid} events set aside`));
         return true;
       } catch (error) {
         if (!this.refused(error)) {
