@@ -42,7 +42,7 @@ describe('toRow', () => {
       [{ command: 'a\ud800' }, /command/],
       [{ errorType: '\udc00' }, /errorType/],
       [{ cluster: 7 }, /cluster/],
-      [{ status: 'success' }, /status/],
+      [{ status: 'done' }, /status/],
       [{ event: 'other' }, /event/],
       [{ type: 'bogus' }, /type/],
       [{ responseMs: -3 }, /responseMs/],

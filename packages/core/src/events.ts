@@ -84,12 +84,10 @@ export function findEventProblem(event: ArgusEvent): string | undefined {
     return 'event is not interaction or command';
   if (typeof event.type !== 'string' || !EVENT_TYPE_SET.has(event.type)) return 'type is not a known type';
   if (!isStorableText(event.command, MAX_EVENT_TEXT_LENGTH)) return 'command is not storable text';
+  // Any known status is storable; normalizeEvent also makes it fit the event's kind.
   const status = event.status;
-  const statusFits =
-    event.event === 'interaction'
-      ? status === 'answered' || status === 'unanswered'
-      : status === 'success' || status === 'error';
-  if (!statusFits) return `status is not one a ${event.event} event can have`;
+  if (status !== 'answered' && status !== 'unanswered' && status !== 'success' && status !== 'error')
+    return 'status is not answered, unanswered, success or error';
   if (!isStorableText(event.errorType, MAX_EVENT_TEXT_LENGTH)) return 'errorType is not storable text';
   if (!isStorableMillis(event.durationMs))
     return 'durationMs is neither null nor a finite non-negative number';
