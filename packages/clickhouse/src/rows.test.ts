@@ -44,7 +44,7 @@ describe('toRow', () => {
       [{ cluster: 7 }, /cluster/],
       [{ status: 'done' }, /status/],
       [{ event: 'other' }, /event/],
-      [{ type: 'bogus' }, /type/],
+      [{ type: null }, /type/],
       [{ responseMs: -3 }, /responseMs/],
       [{ time: 'yesterday' }, /time/],
     ];

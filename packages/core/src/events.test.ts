@@ -92,7 +92,8 @@ describe('findEventProblem', () => {
     expect(problem({ status: 'bogus' })).toMatch(/^status/);
     // Storable, if odd: the normaliser is what makes a status fit its event.
     expect(problem({ status: 'answered' })).toBeUndefined();
-    expect(problem({ type: 'bogus' })).toMatch(/^type/);
+    expect(problem({ type: 7 })).toMatch(/^type/);
+    expect(problem({ type: 'message_component' })).toBeUndefined();
     expect(problem({ time: Number.NaN })).toMatch(/^time/);
     expect(problem({ durationMs: -1 })).toMatch(/^durationMs/);
     expect(problem({ guildId: '' })).toMatch(/^guildId/);

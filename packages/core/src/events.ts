@@ -70,8 +70,9 @@ function isStorableMillis(value: unknown): boolean {
 
 /**
  * The first field of `event` that the events table cannot store as it is, described for a log
- * line; `undefined` when every field is storable. The rules are those {@link normalizeEvent}
- * enforces, so a normalised event always passes.
+ * line; `undefined` when every field is storable. Looser than {@link normalizeEvent} where the
+ * store is (a `type` outside {@link EVENT_TYPES}, a status that does not fit the event's kind are
+ * storable), never stricter: a normalised event always passes.
  */
 export function findEventProblem(event: ArgusEvent): string | undefined {
   if (event === null || typeof event !== 'object') return 'not an object';
@@ -82,7 +83,8 @@ export function findEventProblem(event: ArgusEvent): string | undefined {
     return 'guildId is neither null nor storable text';
   if (event.event !== 'interaction' && event.event !== 'command')
     return 'event is not interaction or command';
-  if (typeof event.type !== 'string' || !EVENT_TYPE_SET.has(event.type)) return 'type is not a known type';
+  // An unknown type is odd but storable (normalizeEvent maps it to `unknown`).
+  if (!isStorableText(event.type, MAX_EVENT_TEXT_LENGTH)) return 'type is not storable text';
   if (!isStorableText(event.command, MAX_EVENT_TEXT_LENGTH)) return 'command is not storable text';
   // Any known status is storable; normalizeEvent also makes it fit the event's kind.
   const status = event.status;
