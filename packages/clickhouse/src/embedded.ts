@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ClickHouseEngine, ClickHouseSetupError, parseJsonEachRow, type QueryParams } from './engine';
+import { jsonEachRowSlices } from './json-each-row';
 
 /** The part of `chdb`'s API this engine uses (declared here so `chdb` stays an optional peer). */
 export interface ChdbResultLike {
@@ -22,13 +23,6 @@ export interface EmbeddedEngineOptions {
   path: string;
   /** How `chdb` is loaded; tests replace it. Default: `import('chdb')`. */
   load?: () => Promise<ChdbModuleLike>;
-}
-
-/** Rows serialised between two turns of the event loop. */
-const SERIALIZE_SLICE = 1_000;
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The message when the optional peer is not installed. */
@@ -83,10 +77,7 @@ export class EmbeddedEngine implements ClickHouseEngine {
     // Serialised in slices with a turn of the event loop between them, so a large batch never
     // holds the bot's loop for long.
     let payload = '';
-    for (let i = 0; i < rows.length; i++) {
-      if (i > 0 && i % SERIALIZE_SLICE === 0) await yieldToLoop();
-      payload += `${JSON.stringify(rows[i])}\n`;
-    }
+    for await (const slice of jsonEachRowSlices(rows)) payload += slice;
     // Raw passthrough: the engine parses the JSONEachRow bytes itself; no SQL is built from values.
     await this.session.insert({ table, values: Buffer.from(payload), format: 'JSONEachRow' });
   }

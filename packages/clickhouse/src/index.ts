@@ -29,6 +29,16 @@ export {
 export { type ClickHouseEngine, ClickHouseSetupError, type QueryParam, type QueryParams } from './engine';
 export { HttpEngine, type HttpEngineOptions } from './http';
 export { AnalyticsQueries, type AnalyticsQueriesOptions } from './queries';
+export { clickHouseErrorCode, isClickHouseRefusal } from './refusal';
+export {
+  type EncodedRows,
+  type EventRow,
+  encodeRows,
+  encodeRowsInSlices,
+  formatTime,
+  InvalidEventError,
+  toRow,
+} from './rows';
 export {
   COLUMNS,
   checkVersion,
@@ -41,5 +51,5 @@ export {
   validateTtlDays,
   versionAtLeast,
 } from './schema';
-export { ClickHouseSink, type ClickHouseSinkOptions } from './sink';
-export { ClickHouseWriter, type ClickHouseWriterOptions, type EventRow, formatTime, toRow } from './writer';
+export { BACKLOG_BATCHES, ClickHouseSink, type ClickHouseSinkOptions } from './sink';
+export { ClickHouseWriter, type ClickHouseWriterOptions } from './writer';

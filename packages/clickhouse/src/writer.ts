@@ -1,60 +1,7 @@
-import type { ArgusEvent } from '@argus/core';
+import { type ArgusEvent, type WriteOutcome, withTimeout } from '@argus/core';
 import type { ClickHouseEngine } from './engine';
+import { encodeRowsInSlices } from './rows';
 import { DEFAULT_TABLE, ensureSchema, validateTableName, validateTtlDays } from './schema';
-
-/** One row of the events table, as sent in JSONEachRow. */
-export interface EventRow {
-  time: string;
-  cluster: string;
-  shard: number;
-  guild_id: string;
-  event: string;
-  type: string;
-  command: string;
-  status: string;
-  error_type: string;
-  duration_ms: number | null;
-  response_ms: number | null;
-}
-
-// Events come in bursts within the same second: format the second once and add the milliseconds.
-let cachedSecond = Number.NaN;
-let cachedPrefix = '';
-
-/** `2026-01-02 03:04:05.678` in UTC: the DateTime64(3) text form every ClickHouse parses by default. */
-export function formatTime(ms: number): string {
-  // A broken clock value must not fail (and so stall) the whole batch it is in.
-  const whole = Number.isFinite(ms) ? Math.floor(ms) : Date.now();
-  const second = Math.floor(whole / 1000);
-  if (second !== cachedSecond) {
-    const iso = new Date(second * 1000).toISOString();
-    if (iso.length !== 24) return new Date(whole).toISOString().slice(0, 23).replace('T', ' ');
-    cachedSecond = second;
-    cachedPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
-  }
-  const millis = whole - second * 1000;
-  return cachedPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`);
-}
-
-function finiteOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-export function toRow(event: ArgusEvent): EventRow {
-  return {
-    time: formatTime(event.time),
-    cluster: event.cluster,
-    shard: event.shard,
-    guild_id: event.guildId ?? '',
-    event: event.event,
-    type: event.type,
-    command: event.command,
-    status: event.status,
-    error_type: event.errorType,
-    duration_ms: finiteOrNull(event.durationMs),
-    response_ms: finiteOrNull(event.responseMs),
-  };
-}
 
 export interface ClickHouseWriterOptions {
   engine: ClickHouseEngine;
@@ -71,6 +18,23 @@ export interface ClickHouseWriterOptions {
   writeTimeoutMs?: number;
 }
 
+/** The writer's options, checked, with their defaults: what a bad value throws names it. */
+export function resolveWriterOptions(
+  options: Omit<ClickHouseWriterOptions, 'engine'>,
+): Required<Omit<ClickHouseWriterOptions, 'engine' | 'ttlDays'>> & { ttlDays: number | undefined } {
+  const writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
+  if (!Number.isInteger(writeTimeoutMs) || writeTimeoutMs < 1)
+    throw new RangeError(
+      `ClickHouse writeTimeoutMs must be a positive integer, got ${options.writeTimeoutMs}`,
+    );
+  return {
+    table: validateTableName(options.table ?? DEFAULT_TABLE),
+    ttlDays: validateTtlDays(options.ttlDays),
+    createTable: options.createTable ?? true,
+    writeTimeoutMs,
+  };
+}
+
 /**
  * Writes batches of events to the events table. The schema is set up on the first write and
  * again after a failed setup, so a server that comes up late is handled like any failed write.
@@ -85,26 +49,30 @@ export class ClickHouseWriter {
 
   constructor(options: ClickHouseWriterOptions) {
     this.engine = options.engine;
-    this.table = validateTableName(options.table ?? DEFAULT_TABLE);
-    this.ttlDays = validateTtlDays(options.ttlDays);
-    this.createTable = options.createTable ?? true;
-    this.writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
-    if (!Number.isInteger(this.writeTimeoutMs) || this.writeTimeoutMs < 1)
-      throw new RangeError(
-        `ClickHouse writeTimeoutMs must be a positive integer, got ${options.writeTimeoutMs}`,
-      );
+    const resolved = resolveWriterOptions(options);
+    this.table = resolved.table;
+    this.ttlDays = resolved.ttlDays;
+    this.createTable = resolved.createTable;
+    this.writeTimeoutMs = resolved.writeTimeoutMs;
   }
 
-  /** Inserts one batch; rejects (for the sink to retry) on any failure or after the timeout. */
-  write(batch: readonly ArgusEvent[]): Promise<void> {
-    return withTimeout(
-      this.ready().then(() => this.engine.insert(this.table, batch.map(toRow))),
+  /**
+   * Inserts one batch; rejects (for the sink to retry, or to split when ClickHouse refused the
+   * rows) on any failure or after the timeout. Events that cannot be encoded are left out and
+   * reported as `invalid`.
+   */
+  async write(batch: readonly ArgusEvent[]): Promise<WriteOutcome> {
+    const { rows, invalid, reason } = await encodeRowsInSlices(batch);
+    await withTimeout(
+      this.ready().then(() => this.engine.insert(this.table, rows)),
       this.writeTimeoutMs,
       'ClickHouse write',
     );
+    return reason ? { invalid, reason } : { invalid };
   }
 
-  private ready(): Promise<unknown> {
+  /** Checks the version and creates the table, once (again after a failure); at once without `createTable`. */
+  ready(): Promise<unknown> {
     if (!this.createTable) return Promise.resolve();
     if (!this.schema) {
       const setup = ensureSchema(this.engine, { table: this.table, ttlDays: this.ttlDays });
@@ -115,13 +83,4 @@ export class ClickHouseWriter {
     }
     return this.schema;
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -16,6 +16,7 @@ import {
 } from '../src/index';
 import { SQL } from '../src/queries';
 import { command, dataset, GUILD, NOW, OTHER_GUILD, quantileType7 } from './dataset';
+import { narrowCommandTableSql, refusedEvent, runPoisonScenario, unstorableEvent } from './poison';
 
 let dir: string;
 let engine: ClickHouseEngine;
@@ -196,6 +197,25 @@ describe('sink end to end into chdb', () => {
       { table },
     );
     expect(Number(dm!.n)).toBe(Math.ceil(n / 7));
+  });
+});
+
+describe('one event the store cannot take (issue 14, item 1) on ClickHouse 26.7', () => {
+  it('an unstorable event is set aside by the encoder; analytics keeps writing', async () => {
+    const table = 'poison_encoder';
+    await runPoisonScenario({ engine, table }, unstorableEvent());
+    expect(await count(table)).toBe(320);
+  });
+
+  it('a batch ClickHouse refuses is split, the refused row set aside, the rest written', async () => {
+    const table = 'poison_refused';
+    await engine.command(narrowCommandTableSql(table, "DateTime64(3, 'UTC')"));
+    await runPoisonScenario({ engine, table, createTable: false }, refusedEvent());
+    const [row] = await engine.query<{ n: number; long: number }>(
+      "SELECT count() AS n, countIf(command LIKE 'ccc%') AS long FROM {table:Identifier}",
+      { table },
+    );
+    expect({ n: Number(row!.n), long: Number(row!.long) }).toEqual({ n: 320, long: 0 });
   });
 });
 

@@ -59,6 +59,7 @@ describe('ClickHouseSink under faults (fake engine)', () => {
       engine,
       capacity: 10,
       batchSize: 5,
+      maxBatchSize: 5,
       flushIntervalMs: 5,
       backoffMs: 5,
       maxBackoffMs: 20,
@@ -143,6 +144,46 @@ describe('ClickHouseSink under faults (fake engine)', () => {
     expect(engine.inserts).toEqual([]);
     expect(sink.stats()).toMatchObject({ queued: 3, written: 0 });
     await sink.close(10);
+  });
+});
+
+describe('ClickHouseSink with an engine that opens late (how argus() runs it)', () => {
+  it('queues before the engine exists, retries a failed open like a failed write, and closes what it opened', async () => {
+    const engine = new FakeEngine();
+    let opens = 0;
+    const sink = new ClickHouseSink({
+      engine: async () => {
+        opens++;
+        if (opens <= 2) throw new Error('connect ECONNREFUSED');
+        return engine;
+      },
+      batchSize: 5,
+      flushIntervalMs: 5,
+      backoffMs: 5,
+      maxBackoffMs: 10,
+    });
+    for (const e of events(12)) sink.record(e);
+    await vi.waitFor(() => expect(sink.stats().written).toBe(12), { timeout: 2_000, interval: 5 });
+    expect(opens).toBe(3);
+    expect(engine.rows).toBe(12);
+    // A backlog goes out in bigger inserts (up to ten batches) once the engine is there.
+    expect(engine.inserts[0]).toBe(12);
+    await expect(sink.ready()).resolves.toBe(engine);
+    await sink.close(1_000);
+    expect(engine.closed).toBe(true);
+    exact(sink);
+  });
+
+  it('close() returns even when the engine never opens, and counts what was queued', async () => {
+    const drops: [string, number][] = [];
+    const sink = new ClickHouseSink({
+      engine: () => new Promise<never>(() => {}),
+      batchSize: 1,
+      onDrop: (reason, n) => drops.push([reason, n]),
+    });
+    sink.record(events(1)[0]!);
+    expect(await sink.close(50)).toEqual({ flushed: 0, unflushed: 1 });
+    expect(drops).toEqual([['shutdown', 1]]);
   });
 });
 

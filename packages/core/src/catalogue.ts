@@ -228,7 +228,7 @@ export function defineCatalogue(registry: MetricRegistry, options: CatalogueOpti
   counter(n.timersEvicted, 'In-flight timers evicted at the cap (latency under-counted past timerCap).', []);
   counter(
     n.eventsDropped,
-    'Per-guild analytics events dropped, by reason (overflow: queue full; shutdown: unflushed at close).',
+    'Per-guild analytics events dropped, by reason (overflow: queue full; shutdown: unflushed at close; invalid: refused by the store).',
     ['reason'],
   );
   counter(n.eventsWritten, 'Per-guild analytics events stored in ClickHouse.', []);

@@ -1,4 +1,5 @@
 import { USER_DURATION_BUCKETS } from './catalogue';
+import { observeCall } from './observe-call';
 import type { HistogramHandle, MetricRegistry } from './registry';
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -80,27 +81,10 @@ export function createTelemetry(registry: MetricRegistry, namespace: string): Te
       checkName(name);
       return function timedCall(this: unknown, ...args: A): R {
         const stop = timer(name);
-        let result: R;
-        try {
-          result = fn.apply(this, args);
-        } catch (error) {
-          stop();
-          throw error;
-        }
-        if (isPromise(result)) {
-          return result.then(
-            (value) => {
-              stop();
-              return value;
-            },
-            (error: unknown) => {
-              stop();
-              throw error;
-            },
-          ) as R;
-        }
-        stop();
-        return result;
+        return observeCall(
+          () => fn.apply(this, args),
+          () => stop(),
+        );
       };
     },
     countExceptions<A extends unknown[], R>(name: string, fn: (...args: A) => R) {
@@ -108,20 +92,12 @@ export function createTelemetry(registry: MetricRegistry, namespace: string): Te
       const count = (error: unknown) =>
         guard.run(`exceptions:${name}`, () => exceptions(name).labels(errorType(error)).inc());
       return function countedCall(this: unknown, ...args: A): R {
-        let result: R;
-        try {
-          result = fn.apply(this, args);
-        } catch (error) {
-          count(error);
-          throw error;
-        }
-        if (isPromise(result)) {
-          return result.then(undefined, (error: unknown) => {
-            count(error);
-            throw error;
-          }) as R;
-        }
-        return result;
+        return observeCall(
+          () => fn.apply(this, args),
+          (error, failed) => {
+            if (failed) count(error);
+          },
+        );
       };
     },
   };
@@ -132,8 +108,4 @@ export function errorType(error: unknown): string {
   if (error instanceof Error) return error.constructor?.name || error.name || 'Error';
   if (error === null) return 'null';
   return typeof error;
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise;
 }

@@ -1,4 +1,6 @@
 import { silentLogger } from './logger';
+import { isThenable } from './observe-call';
+import { RateLimitedLog } from './rate-limited-log';
 import type { Logger } from './types';
 
 export interface FailOpenGuardOptions {
@@ -14,15 +16,15 @@ export interface FailOpenGuardOptions {
  */
 export class FailOpenGuard {
   private readonly logger: Logger;
-  private readonly logIntervalMs: number;
-  private readonly now: () => number;
-  private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();
+  private readonly log: RateLimitedLog;
   private counter: ((hook: string) => void) | undefined;
 
   constructor(options: FailOpenGuardOptions = {}) {
     this.logger = options.logger ?? silentLogger;
-    this.logIntervalMs = options.logIntervalMs ?? 60_000;
-    this.now = options.now ?? Date.now;
+    this.log = new RateLimitedLog({
+      intervalMs: options.logIntervalMs ?? 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
   /** Wired by the registry to `argus_instrumentation_errors_total{hook}`. */
@@ -37,22 +39,12 @@ export class FailOpenGuard {
     } catch {
       // Counting must not become a second failure.
     }
-    try {
-      const now = this.now();
-      const last = this.lastLogged.get(hook);
-      if (last && now - last.at < this.logIntervalMs) {
-        last.suppressed++;
-        return;
-      }
-      const suppressed = last?.suppressed ?? 0;
-      this.lastLogged.set(hook, { at: now, suppressed: 0 });
+    this.log.log(hook, (suppressed) =>
       this.logger.error(`hook "${hook}" failed; the error was swallowed`, {
         error: describeError(error),
         ...(suppressed > 0 ? { suppressedSinceLastLog: suppressed } : {}),
-      });
-    } catch {
-      // A broken logger must not reach the bot either.
-    }
+      }),
+    );
   }
 
   /** Runs `fn`; a sync throw or an async rejection is reported and swallowed. */
@@ -76,14 +68,6 @@ export class FailOpenGuard {
   wrap<A extends unknown[], R>(hook: string, fn: (...args: A) => R): (...args: A) => R | undefined {
     return (...args: A) => this.run(hook, () => fn(...args));
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 export function describeError(error: unknown): string {

@@ -46,7 +46,15 @@ export {
 } from './config';
 export { createTelemetry, errorType, type Telemetry } from './ergonomics';
 export { MetricDefinitionError, UnknownMetricError } from './errors';
-export type { ArgusEvent } from './events';
+export {
+  type ArgusEvent,
+  EVENT_TYPES,
+  findEventProblem,
+  MAX_EVENT_TEXT_LENGTH,
+  MAX_GUILD_ID_LENGTH,
+  MAX_SHARD,
+  normalizeEvent,
+} from './events';
 export {
   contentType,
   type ExpositionFormat,
@@ -70,6 +78,8 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { isThenable, observeCall } from './observe-call';
+export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';
 export { MetricsRecorder, type MetricsRecorderOptions } from './recorders/metrics-recorder';
 export { PerGuildRecorder } from './recorders/per-guild-recorder';
 export {
@@ -88,8 +98,10 @@ export {
   type BatchingSinkStats,
   type DropReason,
   type EventSink,
+  MAX_REFUSED_PER_WRITE,
   NullSink,
   type SinkCloseReport,
+  type WriteOutcome,
 } from './sink';
 export type {
   MetricsSnapshot,
@@ -100,6 +112,7 @@ export type {
   SnapshotScalarFamily,
   SnapshotSeries,
 } from './snapshot';
+export { TimeoutError, withTimeout } from './timeout';
 export { BoundedTimerMap } from './timer-map';
 export type {
   BackendMetricDef,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchingSink, NullSink } from './sink';
+import { BatchingSink, MAX_REFUSED_PER_WRITE, NullSink } from './sink';
 
 const sinks: BatchingSink<number>[] = [];
 afterEach(async () => {
@@ -8,7 +8,7 @@ afterEach(async () => {
 
 function make(
   options: Partial<ConstructorParameters<typeof BatchingSink<number>>[0]> & {
-    write: (b: number[]) => Promise<void>;
+    write: (b: number[]) => Promise<unknown>;
   },
 ) {
   const sink = new BatchingSink<number>({ flushIntervalMs: 10_000, ...options });
@@ -189,5 +189,117 @@ describe('BatchingSink', () => {
     expect(() => sink.record(1)).not.toThrow();
     await sink.flush();
     expect(sink.stats()).toMatchObject({ queued: 1, consecutiveFailures: 1 });
+  });
+
+  it('isolates the events a destination refuses, drops them as invalid, and keeps writing the rest', async () => {
+    class Refused extends Error {}
+    const stored: number[] = [];
+    const drops: [string, number][] = [];
+    const health: boolean[] = [];
+    let writes = 0;
+    const sink = make({
+      batchSize: 20,
+      maxBatchSize: 100,
+      circuitThreshold: 2,
+      // A store that refuses a whole insert for one row it cannot hold (a negative number here).
+      write: async (batch) => {
+        writes++;
+        if (batch.some((n) => n < 0)) throw new Refused('cannot parse row');
+        stored.push(...batch);
+      },
+      isRefusal: (error) => error instanceof Refused,
+      onDrop: (reason, n) => drops.push([reason, n]),
+      onHealth: (up) => health.push(up),
+    });
+    for (let i = 0; i < 20; i++) sink.record(i);
+    await waitFor(() => sink.stats().written === 20);
+    sink.record(-1);
+    for (let i = 20; i < 320; i++) sink.record(i);
+    // The interval timer is long in this test: drive the last partial batch out.
+    while (sink.stats().queued > 0) {
+      await new Promise((r) => setTimeout(r, 2));
+      await sink.flush();
+    }
+    expect(sink.stats()).toMatchObject({ produced: 321, written: 320, dropped: 1, consecutiveFailures: 0 });
+    expect(drops).toEqual([['invalid', 1]]);
+    expect(health).toEqual([]);
+    expect([...stored].sort((a, b) => a - b)).toEqual(Array.from({ length: 320 }, (_, i) => i));
+    // Bisection, not one write per event.
+    expect(writes).toBeLessThan(30);
+  });
+
+  it('counts what the writer itself set aside as invalid, and reports why', async () => {
+    const drops: [string, number][] = [];
+    const errors: unknown[] = [];
+    const why = new TypeError('shard is not an integer');
+    const sink = make({
+      batchSize: 4,
+      write: async () => ({ invalid: 1, reason: why }),
+      onDrop: (reason, n) => drops.push([reason, n]),
+      onError: (error) => errors.push(error),
+    });
+    for (let i = 0; i < 4; i++) sink.record(i);
+    await waitFor(() => sink.stats().queued === 0);
+    expect(sink.stats()).toMatchObject({ produced: 4, written: 3, dropped: 1 });
+    expect(drops).toEqual([['invalid', 1]]);
+    expect(errors).toEqual([why]);
+  });
+
+  it('stops splitting at a failure that is not a refusal, keeping what is not yet written', async () => {
+    let down = false;
+    let wentDown = false;
+    const stored: number[] = [];
+    const sink = make({
+      batchSize: 8,
+      backoffMs: 1,
+      maxBackoffMs: 1,
+      write: async (batch) => {
+        if (down) throw new Error('connection refused');
+        if (batch.includes(5)) {
+          // The store refuses the row, then goes away while the batch is being split.
+          if (batch.length <= 2 && !wentDown) down = wentDown = true;
+          throw Object.assign(new Error('bad row'), { refused: true });
+        }
+        stored.push(...batch);
+      },
+      isRefusal: (error) => (error as { refused?: boolean }).refused === true,
+    });
+    for (let i = 0; i < 8; i++) sink.record(i);
+    await waitFor(() => sink.stats().consecutiveFailures === 1);
+    expect(stored).toEqual([0, 1, 2, 3]);
+    expect(sink.stats()).toMatchObject({ written: 4, dropped: 0, queued: 4 });
+    down = false;
+    while (sink.stats().queued > 0) {
+      await new Promise((r) => setTimeout(r, 2));
+      await sink.flush();
+    }
+    expect(sink.stats()).toMatchObject({ produced: 8, written: 7, dropped: 1, queued: 0 });
+    expect(stored).toEqual([0, 1, 2, 3, 4, 6, 7]);
+  });
+
+  it('a store that refuses every event is not split forever: past the refusal budget the write fails', async () => {
+    let writes = 0;
+    const health: boolean[] = [];
+    const sink = make({
+      batchSize: 1_000,
+      backoffMs: 60_000,
+      circuitThreshold: 1,
+      write: async () => {
+        writes++;
+        throw Object.assign(new Error('type mismatch'), { refused: true });
+      },
+      isRefusal: (error) => (error as { refused?: boolean }).refused === true,
+      onHealth: (up) => health.push(up),
+    });
+    for (let i = 0; i < 1_000; i++) sink.record(i);
+    await waitFor(() => sink.stats().consecutiveFailures === 1);
+    expect(sink.stats()).toMatchObject({
+      written: 0,
+      dropped: MAX_REFUSED_PER_WRITE,
+      queued: 1_000 - MAX_REFUSED_PER_WRITE,
+    });
+    // About two writes per refused event and halving, not two per event of the batch.
+    expect(writes).toBeLessThan(2 * (MAX_REFUSED_PER_WRITE + 1) * 10);
+    expect(health).toEqual([false]);
   });
 });

@@ -22,11 +22,43 @@ export class NullSink<E = unknown> implements EventSink<E> {
   }
 }
 
-export type DropReason = 'overflow' | 'shutdown';
+/**
+ * Why events were dropped: `overflow` (the queue was full), `shutdown` (unwritten at close),
+ * `invalid` (the destination refused them for what they hold, or the writer could not encode them).
+ */
+export type DropReason = 'overflow' | 'shutdown' | 'invalid';
+
+/**
+ * The most events one batch may lose to refusals before the write counts as failed: splitting
+ * costs about two writes per refused event per halving, so this bounds the writes a batch makes.
+ */
+export const MAX_REFUSED_PER_WRITE = 32;
+
+/** What a write may report back: how many events of its batch it set aside as unstorable. */
+export interface WriteOutcome {
+  /** Events of the batch left unwritten because they cannot be stored; counted as `invalid`. */
+  invalid?: number;
+  /** Why (the first of them): passed to `onError`, so the drop has a log line. */
+  reason?: unknown;
+}
 
 export interface BatchingSinkOptions<E> {
-  /** Writes one batch; a rejection keeps the batch queued for a retry. */
-  write: (batch: E[]) => Promise<void>;
+  /**
+   * Writes one batch; a rejection keeps the batch queued for a retry, unless `isRefusal` says
+   * the destination refused its content. It may resolve with a {@link WriteOutcome} telling how
+   * many events it set aside.
+   */
+  write: (batch: E[]) => Promise<unknown>;
+  /**
+   * Tells a batch the destination refused for its content (a row it cannot store) from one that
+   * failed in transit (connection refused, timeout, server down). A refused batch is split in
+   * halves until the events at fault are alone; those are dropped as `invalid` and the rest are
+   * written, with no backoff and no effect on health. A store that refuses more than
+   * {@link MAX_REFUSED_PER_WRITE} events of one batch is not looking at a few bad events (a table
+   * that does not match, say): the write then counts as failed, what was settled stays settled,
+   * and the rest is retried with backoff like any failure. Default: no error is a refusal.
+   */
+  isRefusal?: (error: unknown) => boolean;
   /** Events held in memory at most; past it new events are dropped and counted. Default 10,000. */
   capacity?: number;
   /** Flush as soon as this many events are queued. Default 500. */
@@ -69,7 +101,8 @@ export interface BatchingSinkStats {
  * produced = written + dropped + queued.
  */
 export class BatchingSink<E> implements EventSink<E> {
-  private readonly write: (batch: E[]) => Promise<void>;
+  private readonly write: (batch: E[]) => Promise<unknown>;
+  private readonly isRefusal: (error: unknown) => boolean;
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly maxBatchSize: number;
@@ -100,6 +133,7 @@ export class BatchingSink<E> implements EventSink<E> {
 
   constructor(options: BatchingSinkOptions<E>) {
     this.write = options.write;
+    this.isRefusal = options.isRefusal ?? (() => false);
     this.capacity = positiveInt('capacity', options.capacity ?? 10_000);
     this.batchSize = positiveInt('batchSize', options.batchSize ?? 500);
     this.maxBatchSize = positiveInt('maxBatchSize', options.maxBatchSize ?? this.batchSize);
@@ -198,43 +232,104 @@ export class BatchingSink<E> implements EventSink<E> {
     const batch: E[] = new Array(count);
     for (let i = 0; i < count; i++) batch[i] = this.ring[(this.head + i) % this.capacity]!;
     this.lastFlushAt = now;
-    let attempt: Promise<void>;
+    this.inFlight = this.deliver(batch).then((delivery) => {
+      this.settle(delivery);
+      this.inFlight = undefined;
+      if (!delivery.failed && this.length >= this.batchSize) queueMicrotask(() => this.tick());
+    });
+  }
+
+  /**
+   * Writes `batch`, splitting a refused part until the events at fault are alone. Stops at the
+   * first failure that is not a refusal; what was settled before it is a prefix of the batch.
+   */
+  private async deliver(batch: E[]): Promise<Delivery> {
+    const delivery: Delivery = {
+      settled: 0,
+      written: 0,
+      invalid: 0,
+      refused: 0,
+      failed: false,
+      error: undefined,
+    };
+    const part = async (from: number, to: number): Promise<boolean> => {
+      const events = from === 0 && to === batch.length ? batch : batch.slice(from, to);
+      try {
+        const outcome = await this.write(events);
+        const invalid = setAside(outcome, events.length);
+        delivery.written += events.length - invalid;
+        delivery.invalid += invalid;
+        delivery.settled = to;
+        if (invalid > 0)
+          this.safeError((outcome as WriteOutcome).reason ?? new Error(`${invalid} events set aside`));
+        return true;
+      } catch (error) {
+        if (!this.refused(error)) {
+          delivery.failed = true;
+          delivery.error = error;
+          return false;
+        }
+        if (events.length === 1) {
+          if (delivery.refused >= MAX_REFUSED_PER_WRITE) {
+            delivery.failed = true;
+            delivery.error = error;
+            return false;
+          }
+          delivery.refused++;
+          delivery.invalid++;
+          delivery.settled = to;
+          this.safeError(error);
+          return true;
+        }
+        const middle = from + Math.ceil((to - from) / 2);
+        return (await part(from, middle)) && part(middle, to);
+      }
+    };
+    await part(0, batch.length);
+    return delivery;
+  }
+
+  private refused(error: unknown): boolean {
     try {
-      attempt = Promise.resolve(this.write(batch));
-    } catch (error) {
-      attempt = Promise.reject(error);
+      return this.isRefusal(error) === true;
+    } catch {
+      return false;
     }
-    this.inFlight = attempt.then(
-      () => {
-        // Only now do the events leave the queue: a failed write keeps them for the retry.
-        for (let i = 0; i < count; i++) this.ring[(this.head + i) % this.capacity] = undefined;
-        this.head = (this.head + count) % this.capacity;
-        this.length -= count;
-        this.written += count;
-        try {
-          this.onWritten(count);
-        } catch {}
-        const wasFailing = this.failures >= this.circuitThreshold;
-        this.failures = 0;
-        this.nextAttemptAt = 0;
-        this.circuitOpenUntil = 0;
-        if (wasFailing) this.safeHealth(true);
-        this.inFlight = undefined;
-        if (this.length >= this.batchSize) queueMicrotask(() => this.tick());
-      },
-      (error: unknown) => {
-        this.failures++;
-        const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (this.failures - 1));
-        this.nextAttemptAt = Date.now() + delay;
-        if (this.failures === this.circuitThreshold) this.safeHealth(false);
-        if (this.failures >= this.circuitThreshold)
-          this.circuitOpenUntil = Date.now() + this.circuitCooldownMs;
-        try {
-          this.onError(error);
-        } catch {}
-        this.inFlight = undefined;
-      },
-    );
+  }
+
+  private settle(delivery: Delivery): void {
+    // Only now do settled events leave the queue: what a failed write left keeps its place.
+    const settled = delivery.settled;
+    for (let i = 0; i < settled; i++) this.ring[(this.head + i) % this.capacity] = undefined;
+    this.head = (this.head + settled) % this.capacity;
+    this.length -= settled;
+    this.written += delivery.written;
+    this.dropped += delivery.invalid;
+    if (delivery.written > 0)
+      try {
+        this.onWritten(delivery.written);
+      } catch {}
+    if (delivery.invalid > 0) this.safeDrop('invalid', delivery.invalid);
+    if (!delivery.failed) {
+      const wasFailing = this.failures >= this.circuitThreshold;
+      this.failures = 0;
+      this.nextAttemptAt = 0;
+      this.circuitOpenUntil = 0;
+      if (wasFailing) this.safeHealth(true);
+      return;
+    }
+    this.failures++;
+    const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (this.failures - 1));
+    this.nextAttemptAt = Date.now() + delay;
+    if (this.failures === this.circuitThreshold) this.safeHealth(false);
+    if (this.failures >= this.circuitThreshold) this.circuitOpenUntil = Date.now() + this.circuitCooldownMs;
+    this.safeError(delivery.error);
+  }
+
+  private safeError(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch {}
   }
 
   private safeDrop(reason: DropReason, count: number): void {
@@ -248,6 +343,27 @@ export class BatchingSink<E> implements EventSink<E> {
       this.onHealth(up);
     } catch {}
   }
+}
+
+interface Delivery {
+  /** How many events from the start of the batch are done with (written or set aside). */
+  settled: number;
+  written: number;
+  /** Set aside by the writer or refused by the store. */
+  invalid: number;
+  /** Refused by the store, one by one. */
+  refused: number;
+  /** A failure that is not a refusal (or one refusal too many) stopped the delivery. */
+  failed: boolean;
+  error: unknown;
+}
+
+/** The writer's count of events it set aside, trusted only when it makes sense. */
+function setAside(outcome: unknown, size: number): number {
+  const invalid = (outcome as WriteOutcome | undefined)?.invalid;
+  return typeof invalid === 'number' && Number.isInteger(invalid) && invalid > 0
+    ? Math.min(invalid, size)
+    : 0;
 }
 
 function positiveInt(name: string, value: number): number {

@@ -1,14 +1,14 @@
-// The analytical path (invariant 7) as argus() wires it: a bounded queue on the bot's side, and
-// @argus/clickhouse loaded only when per-guild analytics is on. The queue exists from the first
-// event; the engine is opened in the background and a failure to open it is retried like a
-// failed write, so nothing here can hold up the bot.
+// The analytical path (invariant 7) as argus() wires it: @argus/clickhouse's ClickHouseSink (the
+// one sink, the one the benchmarks measure), loaded only when per-guild analytics is on. The
+// package loads in the background; until it has, events wait in a bounded list and are handed to
+// the sink in order. The sink opens its engine at the first write and retries a failure to open
+// like a failed write, so nothing here can hold up the bot.
 
 import { createRequire } from 'node:module';
 import {
   type AnalyticsSource,
   type ArgusConfig,
   type ArgusEvent,
-  BatchingSink,
   type BatchingSinkOptions,
   type BatchingSinkStats,
   type DropReason,
@@ -17,6 +17,7 @@ import {
   type HealthState,
   type Logger,
   type SinkCloseReport,
+  withTimeout,
 } from '@argus/core';
 import { isInstalled, MissingPackageError } from './optional';
 
@@ -35,9 +36,6 @@ export type HistoryRetry = Pick<
   'backoffMs' | 'maxBackoffMs' | 'circuitThreshold' | 'circuitCooldownMs'
 >;
 
-/** How many batches one insert may carry when the queue is backed up. */
-const BACKLOG_BATCHES = 10;
-
 export interface HistoryHooks {
   health: HealthState;
   guard: FailOpenGuard;
@@ -50,13 +48,10 @@ export interface HistoryHooks {
 }
 
 type ClickHouseModule = typeof import('@argus/clickhouse');
-type Engine = Awaited<ReturnType<ClickHouseModule['createEngine']>>;
+type ClickHouseSink = InstanceType<ClickHouseModule['ClickHouseSink']>;
 
-interface Opened {
-  engine: Engine;
-  write(batch: ArgusEvent[]): Promise<void>;
-  queries: AnalyticsSource;
-}
+/** How long a failed load of @argus/clickhouse waits before the next try. */
+const RELOAD_MS = 5_000;
 
 /** `embedded`, `embedded:<dir>` or a directory: anything that is not an http(s) URL. */
 export function isEmbeddedDsn(dsn: string): boolean {
@@ -100,105 +95,148 @@ export function createHistory(config: ArgusConfig, hooks: HistoryHooks): History
   const dsn = config.clickhouseDsn!;
   const load = hooks.load ?? (() => import('@argus/clickhouse'));
   const { health, guard, logger } = hooks;
+  const capacity = config.historyQueueCapacity;
   let closed = false;
-  let opening: Promise<Opened> | undefined;
+  let sink: ClickHouseSink | undefined;
+  let clickhouseModule: ClickHouseModule | undefined;
+  let loading: Promise<ClickHouseSink | undefined> | undefined;
+  // Events recorded before the package loaded, and what did not fit.
+  let early: ArgusEvent[] = [];
+  let earlyDropped = 0;
 
-  const open = (): Promise<Opened> => {
-    if (opening) return opening;
-    const attempt = (async () => {
-      const clickhouse = await load();
-      const engine = await clickhouse.createEngine(dsn);
-      if (closed) {
-        await engine.close();
-        throw new Error('per-guild analytics is closed');
-      }
-      // The table exists before the first query, not only after the first write.
-      if (config.clickhouseCreateTable) {
-        try {
-          await clickhouse.ensureSchema(engine, {
-            table: config.clickhouseTable,
-            ...(config.clickhouseTtlDays !== undefined ? { ttlDays: config.clickhouseTtlDays } : {}),
-          });
-        } catch (error) {
-          await engine.close().catch(() => {});
-          throw error;
-        }
-      }
-      const writer = new clickhouse.ClickHouseWriter({
-        engine,
-        table: config.clickhouseTable,
-        // Done above when wanted.
-        createTable: false,
-        ...(config.clickhouseTtlDays !== undefined ? { ttlDays: config.clickhouseTtlDays } : {}),
-      });
-      const queries = new clickhouse.AnalyticsQueries(engine, { table: config.clickhouseTable });
-      logger.info(`per-guild analytics: events go to ${describeDsn(dsn)}, table ${config.clickhouseTable}`);
-      return { engine, write: (batch: ArgusEvent[]) => writer.write(batch), queries };
-    })();
-    opening = attempt;
-    // A failed open (package, engine, server) is forgotten so the next write tries again.
-    attempt.catch(() => {
-      if (opening === attempt) opening = undefined;
+  const safeDrop = (reason: DropReason, count: number) => {
+    try {
+      hooks.onDrop(reason, count);
+    } catch {}
+  };
+
+  const makeSink = (clickhouse: ClickHouseModule): ClickHouseSink =>
+    new clickhouse.ClickHouseSink({
+      ...hooks.retry,
+      engine: async () => {
+        const engine = await clickhouse.createEngine(dsn);
+        logger.info(`per-guild analytics: events go to ${describeDsn(dsn)}, table ${config.clickhouseTable}`);
+        return engine;
+      },
+      table: config.clickhouseTable,
+      createTable: config.clickhouseCreateTable,
+      ...(config.clickhouseTtlDays !== undefined ? { ttlDays: config.clickhouseTtlDays } : {}),
+      capacity,
+      batchSize: config.historyBatchSize,
+      flushIntervalMs: config.historyFlushInterval * 1000,
+      onDrop: hooks.onDrop,
+      onWritten: hooks.onWritten,
+      onHealth: (up) => {
+        health.set('sink', up);
+        if (up) logger.info('per-guild analytics: ClickHouse answers again; queued events are being written');
+        else
+          logger.warn(
+            'per-guild analytics: ClickHouse keeps failing; events are queued and retried while they fit',
+          );
+      },
+      onError: (error) => guard.report('history:write', error),
     });
+
+  const start = (): Promise<ClickHouseSink | undefined> => {
+    if (loading) return loading;
+    const attempt = load()
+      .then((clickhouse) => {
+        if (closed) return undefined;
+        clickhouseModule = clickhouse;
+        const made = makeSink(clickhouse);
+        for (const event of early) made.record(event);
+        early = [];
+        sink = made;
+        // Open early so a wrong DSN or an old server is reported at start, not at the first flush.
+        made.ready().catch((error: unknown) => guard.report('history:open', error));
+        return made;
+      })
+      // Loading the package or making the sink failed: counted, logged, tried again later.
+      .catch((error: unknown) => {
+        guard.report('history:open', error);
+        if (loading === attempt) loading = undefined;
+        if (!closed) setTimeout(() => void start(), RELOAD_MS).unref();
+        return undefined;
+      });
+    loading = attempt;
     return attempt;
   };
 
   health.enable('sink', true);
-  const batching = new BatchingSink<ArgusEvent>({
-    ...hooks.retry,
-    capacity: config.historyQueueCapacity,
-    batchSize: config.historyBatchSize,
-    // A backlog (a burst, or ClickHouse back after an outage) drains up to ten batches per insert.
-    maxBatchSize: Math.min(config.historyQueueCapacity, config.historyBatchSize * BACKLOG_BATCHES),
-    flushIntervalMs: config.historyFlushInterval * 1000,
-    write: async (batch) => (await open()).write(batch),
-    onDrop: hooks.onDrop,
-    onWritten: hooks.onWritten,
-    onHealth: (up) => {
-      health.set('sink', up);
-      if (up) logger.info('per-guild analytics: ClickHouse answers again; queued events are being written');
-      else
-        logger.warn(
-          'per-guild analytics: ClickHouse keeps failing; events are queued and retried while they fit',
-        );
-    },
-    onError: (error) => guard.report('history:write', error),
-  });
+  void start();
 
-  // Open early so a wrong DSN or an old server is reported at start, not at the first flush.
-  void open().catch((error: unknown) => guard.report('history:open', error));
+  const front: EventSink<ArgusEvent> = {
+    record(event) {
+      if (sink) return sink.record(event);
+      if (closed || early.length >= capacity) {
+        earlyDropped++;
+        safeDrop(closed ? 'shutdown' : 'overflow', 1);
+        return;
+      }
+      early.push(event);
+    },
+    close: (deadlineMs) => close(deadlineMs ?? 5_000),
+  };
+
+  const stats = (): BatchingSinkStats => {
+    const s = sink?.stats() ?? {
+      produced: early.length,
+      written: 0,
+      dropped: 0,
+      queued: early.length,
+      circuitOpen: false,
+      consecutiveFailures: 0,
+    };
+    return { ...s, produced: s.produced + earlyDropped, dropped: s.dropped + earlyDropped };
+  };
 
   // Queries wait for the engine like writes do; a failure to open answers as a store failure.
+  let queries: Promise<AnalyticsSource> | undefined;
+  const analyticsSource = (): Promise<AnalyticsSource> => {
+    if (!queries) {
+      const made = (async () => {
+        const current = sink ?? (await start());
+        if (!current || !clickhouseModule)
+          throw new Error('per-guild analytics is not available: @argus/clickhouse did not load');
+        const engine = await current.ready();
+        return new clickhouseModule.AnalyticsQueries(engine, { table: config.clickhouseTable });
+      })();
+      queries = made;
+      made.catch(() => {
+        if (queries === made) queries = undefined;
+      });
+    }
+    return queries;
+  };
   const analytics: AnalyticsSource = {
-    interactionVolume: async (query) => (await open()).queries.interactionVolume(query),
-    topCommands: async (query) => (await open()).queries.topCommands(query),
-    commandStats: async (query) => (await open()).queries.commandStats(query),
-    overall: async (query) => (await open()).queries.overall(query),
-    responseShare: async (query) => (await open()).queries.responseShare(query),
-    topGuilds: async (query) => (await open()).queries.topGuilds(query),
+    interactionVolume: async (query) => (await analyticsSource()).interactionVolume(query),
+    topCommands: async (query) => (await analyticsSource()).topCommands(query),
+    commandStats: async (query) => (await analyticsSource()).commandStats(query),
+    overall: async (query) => (await analyticsSource()).overall(query),
+    responseShare: async (query) => (await analyticsSource()).responseShare(query),
+    topGuilds: async (query) => (await analyticsSource()).topGuilds(query),
   };
 
-  return {
-    sink: batching,
-    analytics,
-    stats: () => batching.stats(),
-    async close(deadlineMs) {
-      const report = await batching.close(deadlineMs);
-      closed = true;
-      const pending = opening;
-      if (pending) {
-        try {
-          const { engine } = await pending;
-          await Promise.race([engine.close(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-        } catch {
-          // Never opened, or closing failed: nothing more to release.
-        }
-      }
-      if (report.unflushed > 0)
-        logger.warn(
-          `per-guild analytics: ${report.unflushed} events could not be written before shutdown (counted as dropped)`,
-        );
-      return report;
-    },
-  };
+  async function close(deadlineMs: number): Promise<SinkCloseReport> {
+    const deadline = Date.now() + deadlineMs;
+    closed = true;
+    if (!sink && loading) await withTimeout(loading, deadlineMs, 'loading @argus/clickhouse').catch(() => {});
+    let report: SinkCloseReport;
+    if (sink) {
+      report = await sink.close(Math.max(0, deadline - Date.now()));
+    } else {
+      // The package never loaded: what waited for it is dropped, and said so.
+      report = { flushed: 0, unflushed: early.length };
+      earlyDropped += early.length;
+      if (early.length > 0) safeDrop('shutdown', early.length);
+      early = [];
+    }
+    if (report.unflushed > 0)
+      logger.warn(
+        `per-guild analytics: ${report.unflushed} events could not be written before shutdown (counted as dropped)`,
+      );
+    return report;
+  }
+
+  return { sink: front, analytics, stats, close };
 }
