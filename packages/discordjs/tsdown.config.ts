@@ -1,1 +1,5 @@
-export { default } from '../../tsdown.base.ts';
+import { defineConfig } from 'tsdown';
+import base from '../../tsdown.base.ts';
+
+// @discordjs/voice is loaded at run time only when the bot has it: never resolved at build.
+export default defineConfig({ ...base, external: ['@discordjs/voice'] });
