@@ -42,7 +42,17 @@ export async function freePort(): Promise<number> {
  */
 export async function startPrometheus(
   targets: ScrapeTarget[],
-  { scrapeIntervalSeconds = 1 }: { scrapeIntervalSeconds?: number } = {},
+  {
+    scrapeIntervalSeconds = 1,
+    config,
+  }: {
+    scrapeIntervalSeconds?: number;
+    /**
+     * A whole prometheus.yml to run instead of the generated one (`targets` and the interval are
+     * then unused); paths in it must be absolute.
+     */
+    config?: string;
+  } = {},
 ): Promise<PrometheusServer> {
   const bin = requireBinary(PROMETHEUS);
   const dir = mkdtempSync(join(tmpdir(), 'argus-prometheus-'));
@@ -58,7 +68,8 @@ export async function startPrometheus(
   });
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: ${scrapeIntervalSeconds}s, evaluation_interval: ${scrapeIntervalSeconds}s }\nscrape_configs:\n${jobs.join('\n')}\n`,
+    config ??
+      `global: { scrape_interval: ${scrapeIntervalSeconds}s, evaluation_interval: ${scrapeIntervalSeconds}s }\nscrape_configs:\n${jobs.join('\n')}\n`,
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
