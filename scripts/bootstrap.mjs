@@ -36,6 +36,7 @@ const APT_PACKAGES = [
   { bin: '/usr/bin/promtool', pkgs: ['prometheus'] },
   { bin: '/usr/bin/chromium', pkgs: ['chromium', 'fonts-liberation'] },
   { bin: '/usr/sbin/clickhouse-server', pkgs: ['clickhouse-server', 'clickhouse-client'] },
+  { bin: '/usr/bin/docker-compose', pkgs: ['docker-compose'] },
 ];
 
 const task = process.argv[2];

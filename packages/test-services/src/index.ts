@@ -1,6 +1,7 @@
 export {
   CHROMIUM,
   CLICKHOUSE_SERVER,
+  DOCKER_COMPOSE,
   PROMETHEUS,
   PROMTOOL,
   type RequiredBinary,
