@@ -127,8 +127,9 @@ describe('deploy/ on the chaos scenario', () => {
     const { sim } = await startBotAndPrometheus('chaos', 'chaos-ch');
     // Chaos brings per-route 429s, ignored and slow interactions, errors and a 10 s outage of
     // shard 0. Through the simulator's control API the test adds what it lacks: global rate
-    // limits, and a shard outage long enough to watch the alert go pending.
-    await post(`${sim}/ratelimit`, { route: '/messages$', global: true, count: 3, retryAfter: 0.2 });
+    // limits, and a shard outage long enough to watch the alert go pending. discord.js reports a
+    // global limit when its retry finds the limit still in force: 2 s is long enough on a busy machine.
+    await post(`${sim}/ratelimit`, { route: '/messages$', global: true, count: 3, retryAfter: 2 });
     await post(`${sim}/outage`, { shardId: 1, ms: 60_000 });
 
     const seen = await waitForAlerts(
