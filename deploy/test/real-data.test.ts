@@ -2,16 +2,19 @@
 // `pnpm demo` runs it) plays the chaos scenario, Debian's Prometheus 2.42 runs deploy/'s
 // prometheus.yml and rule files against it, and then every recording rule has series, every
 // Prometheus panel query of every board returns data, and the alerts the scenario causes are
-// pending or firing. A steady bot, in a second run, raises no SLO alert at all.
+// pending or firing; the Analytics board's SQL returns rows from the bot's embedded ClickHouse.
+// A steady bot, in a second run, fires no SLO alert and stays below the page-now burn rate.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argusRules, BURN_RATE_WINDOWS } from '@argus/alerts';
+import { createEngine } from '@argus/clickhouse';
 import { type PrometheusServer, startPrometheus } from '@argus/test-services';
 import yaml from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo, type DemoProcess, startDemo } from '../../apps/example-bot/test/demo-process';
+import { grafanaVar } from '../src/boards/grafana';
 import { BOARDS } from '../src/boards/index';
 import { substituteVariables } from '../src/boards/variables';
 
@@ -171,7 +174,29 @@ describe('deploy/ on the chaos scenario', () => {
       }
     }
     expect(empty.sort()).toEqual(Object.keys(EMPTY_UNDER_CHAOS).sort());
-  }, 180_000);
+
+    // The Analytics board's SQL, on the events the bot wrote to its embedded ClickHouse (chdb),
+    // with Grafana's macro and variables expanded. Stopping the bot flushes its queue.
+    await demo!.stop();
+    demo = undefined;
+    const engine = await createEngine(`embedded:${join(dir, 'chaos-ch')}`);
+    try {
+      for (const board of BOARDS.filter((b) => b.uid === 'argus-analytics')) {
+        for (const panel of board.panels) {
+          for (const target of panel.targets) {
+            const sql = target
+              .rawSql!.replaceAll('$__timeFilter(time)', 'time >= now() - INTERVAL 1 HOUR')
+              .replaceAll(grafanaVar('cluster', 'singlequote'), "'default'")
+              .replaceAll(grafanaVar('table'), 'argus_events');
+            const rows = await engine.query(sql);
+            expect(rows.length, `${panel.title}: ${sql}`).toBeGreaterThan(0);
+          }
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+  }, 240_000);
 });
 
 describe('deploy/ on the steady scenario', () => {
