@@ -57,6 +57,7 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             'apps/*/test/**/*.test.ts',
             'bench/src/**/*.test.ts',
+            'deploy/{src,test}/**/*.test.ts',
           ],
           exclude: ['apps/dashboard/**', '**/node_modules/**'],
         },

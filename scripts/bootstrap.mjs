@@ -37,6 +37,7 @@ const APT_PACKAGES = [
   { bin: '/usr/bin/prometheus-pushgateway', pkgs: ['prometheus-pushgateway'] },
   { bin: '/usr/bin/chromium', pkgs: ['chromium', 'fonts-liberation'] },
   { bin: '/usr/sbin/clickhouse-server', pkgs: ['clickhouse-server', 'clickhouse-client'] },
+  { bin: '/usr/bin/docker-compose', pkgs: ['docker-compose'] },
 ];
 
 const task = process.argv[2];

@@ -17,6 +17,8 @@ export const PUSHGATEWAY: RequiredBinary = {
   name: 'prometheus-pushgateway',
   aptPackage: 'prometheus-pushgateway',
 };
+/** Debian's Compose 1.29 (Python): `docker-compose config` validates a compose file with no daemon. */
+export const DOCKER_COMPOSE: RequiredBinary = { name: 'docker-compose', aptPackage: 'docker-compose' };
 /**
  * Debian's ClickHouse 18.16 (`/usr/sbin/clickhouse-server`). The client package comes along for
  * poking at a test server by hand (`clickhouse-client --port <tcpPort>`).

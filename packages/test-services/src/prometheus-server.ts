@@ -47,10 +47,16 @@ export async function startPrometheus(
   {
     scrapeIntervalSeconds = 1,
     flags = [],
+    config,
   }: {
     scrapeIntervalSeconds?: number;
     /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
     flags?: string[];
+    /**
+     * A whole prometheus.yml to run instead of the generated one (`targets` and the interval are
+     * then unused); paths in it must be absolute.
+     */
+    config?: string;
   } = {},
 ): Promise<PrometheusServer> {
   const bin = requireBinary(PROMETHEUS);
@@ -68,7 +74,8 @@ export async function startPrometheus(
   });
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: ${scrapeIntervalSeconds}s, evaluation_interval: ${scrapeIntervalSeconds}s }\nscrape_configs:\n${jobs.join('\n')}\n`,
+    config ??
+      `global: { scrape_interval: ${scrapeIntervalSeconds}s, evaluation_interval: ${scrapeIntervalSeconds}s }\nscrape_configs:\n${jobs.join('\n')}\n`,
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,28 @@
+export { type ArgusRuleOptions, type ResolvedRuleOptions, resolveRuleOptions } from './options';
+export { conditionToPromQL, exprToPromQL, formatNumber, metricsRead } from './promql';
+export {
+  type PromAlertingRule,
+  type PrometheusRuleResourceOptions,
+  type PromRecordingRule,
+  type PromRuleFile,
+  prometheusRuleFile,
+  prometheusRuleResource,
+} from './rule-file';
+export {
+  argusRules,
+  BURN_RATE_WINDOWS,
+  EXTERNAL_METRICS,
+  INVALID_REQUEST_BAN_THRESHOLD,
+} from './rules';
+export type {
+  AlertRule,
+  ArgusRules,
+  Comparison,
+  Condition,
+  Duration,
+  Expr,
+  RecordingRule,
+  RuleGroup,
+  Selector,
+  Severity,
+} from './types';
