@@ -307,14 +307,14 @@ describe('a child of a sharding manager', () => {
     expect(resolveConfig({}, { ARGUS_CLUSTER_ID: 'eu' }).clusterId).toBe('eu');
   });
 
-  it('serves its own port at base + index only when asked, and refuses a plan past 65535', () => {
+  it('serves its own port at port + 1 + index only when asked, and refuses a plan past 65535', () => {
     const env = { SHARDING_MANAGER: 'true', SHARDS: '3', SHARD_COUNT: '4', ARGUS_PORT: '9200' };
-    expect(resolveConfig({ childServer: true }, env).port).toBe(9203);
-    expect(resolveConfig({}, { ...env, ARGUS_CHILD_SERVER: 'yes' }).port).toBe(9203);
+    expect(resolveConfig({ childServer: true }, env).port).toBe(9204);
+    expect(resolveConfig({}, { ...env, ARGUS_CHILD_SERVER: 'yes' }).port).toBe(9204);
     expect(resolveConfig({ childServer: true, port: 0 }, env).port).toBe(0);
     const problems = problemsOf(() => resolveConfig({ childServer: true, port: 65_535 }, env));
     expect(problems[0]).toMatchObject({ option: 'port', value: '65535' });
-    expect(problems[0]?.reason).toContain('port 65538');
+    expect(problems[0]?.reason).toContain('port 65539');
   });
 
   it('validates the report interval', () => {

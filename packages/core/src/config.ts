@@ -171,8 +171,9 @@ export interface ShardingChildOptions {
   /** Milliseconds between two reports to the manager. Env: ARGUS_REPORT_INTERVAL_MS. Default 5000. */
   reportIntervalMs?: number;
   /**
-   * Under a manager, also serve this child's own HTTP server, on `port + child index` (the port
-   * plan the manager's service-discovery list follows). Env: ARGUS_CHILD_SERVER. Default false.
+   * Under a manager, also serve this child's own HTTP server, on `port + 1 + child index`, so the
+   * manager keeps `port` and one variable places the whole fleet (the plan the manager's
+   * service-discovery list follows). Env: ARGUS_CHILD_SERVER. Default false.
    */
   childServer?: boolean;
 }
@@ -249,7 +250,7 @@ export function detectManagedChild(env: Env, workerData: unknown): ManagedChild 
 /**
  * Under a manager: the cluster label is the child's index unless the `clusterId` option names
  * one (an inherited ARGUS_CLUSTER_ID would give every child the same label, so the detected index
- * wins over it), and a child that serves its own port takes `port + index`.
+ * wins over it), and a child that serves its own port takes `port + 1 + index`.
  */
 function applyManagedChild(
   out: Record<string, unknown>,
@@ -263,13 +264,13 @@ function applyManagedChild(
   if (child === undefined) return;
   if (options.clusterId === undefined) out.clusterId = String(child.index);
   if (out.childServer === true && out.port !== 0) {
-    const port = (out.port as number) + child.index;
+    const port = (out.port as number) + 1 + child.index;
     if (port > 65_535) {
       problems.push({
         option: 'port',
         envVar: 'ARGUS_PORT',
         value: String(out.port),
-        reason: `child ${child.index} would serve on port ${port}, past 65535: pick a lower base port`,
+        reason: `child ${child.index} would serve on port ${port} (port + 1 + index), past 65535: pick a lower port`,
       });
     }
     out.port = port;

@@ -37,6 +37,7 @@ import {
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
+import { checkShardingPackage, reportToManager } from './manager-reporter';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
 
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
@@ -109,6 +110,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     throw new UnsupportedOptionError(option, envVar);
   }
   if (config.enablePerGuild) checkHistoryPackages(config);
+  checkShardingPackage(config);
 
   const release = claimClient(client);
 
@@ -205,13 +207,20 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       : {}),
   });
 
+  // Under a sharding manager the child reports to it, and serves a port only when asked to.
+  const stopReporting =
+    config.managedChild && config.reportToManager
+      ? reportToManager(config, client, prometheus, guard)
+      : undefined;
+  const serveHttp = config.managedChild === undefined || config.childServer;
+
   let closed = false;
   let serverStarted: (handle: ServerHandle | undefined) => void = () => {};
   const server = new Promise<ServerHandle | undefined>((resolve) => {
     serverStarted = resolve;
   });
   const start = () => {
-    if (closed) return serverStarted(undefined);
+    if (closed || !serveHttp) return serverStarted(undefined);
     if (config.dashboard) warnIfDashboardUnprotected(config, logger);
     void startServer(app, { host: config.host, port: config.port, logger, health, guard }).then((handle) => {
       if (handle) {
@@ -242,6 +251,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       if (closed) return;
       closed = true;
       client.off('clientReady', onReady);
+      stopReporting?.();
       instrumentation.close();
       gauges.close();
       release();

@@ -1,0 +1,11 @@
+export type { ClusterView, FleetView } from './internal/fleet';
+export type { SupportedManager } from './internal/manager-events';
+export type { ClusterSummary } from './internal/summary';
+export {
+  type ArgusManager,
+  ArgusManagerOptionError,
+  type ArgusManagerOptions,
+  argusManager,
+} from './manager';
+export { type ChildReport, REPORT_TAG } from './report';
+export { type ManagerReporter, type ManagerReporterOptions, startManagerReporter } from './reporter';
