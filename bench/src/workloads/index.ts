@@ -16,6 +16,7 @@ import { memoryCatalogue } from './memory-catalogue';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
 import { scrapeUnderLoad } from './scrape-under-load';
+import { shardingManager, shardingReport } from './sharding';
 import { sinkEnqueue } from './sink-enqueue';
 import { sinkMemory } from './sink-memory';
 import { sinkThroughput } from './sink-throughput';
@@ -40,6 +41,8 @@ export const workloads: readonly Workload[] = [
   render10k,
   renderCatalogue,
   snapshot,
+  shardingReport,
+  shardingManager,
   sinkEnqueue,
   sinkThroughput,
 ];
