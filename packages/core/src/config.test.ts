@@ -317,6 +317,17 @@ describe('a child of a sharding manager', () => {
     expect(problems[0]?.reason).toContain('port 65539');
   });
 
+  it('refuses the embedded analytics engine in a child, and takes a ClickHouse server', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2', ARGUS_ENABLE_PER_GUILD: 'true' };
+    const problems = problemsOf(() => resolveConfig({ clickhouseDsn: 'embedded' }, env));
+    expect(problems[0]).toMatchObject({ option: 'clickhouseDsn', value: '"embedded"' });
+    expect(problems[0]?.reason).toContain('ClickHouse server');
+    expect(resolveConfig({ clickhouseDsn: 'http://ch:8123' }, env).enablePerGuild).toBe(true);
+    expect(
+      resolveConfig({ clickhouseDsn: 'embedded' }, { ARGUS_ENABLE_PER_GUILD: 'true' }).clickhouseDsn,
+    ).toBe('embedded');
+  });
+
   it('validates the report interval', () => {
     const problems = problemsOf(() => resolveConfig({}, { ARGUS_REPORT_INTERVAL_MS: '10' }));
     expect(problems[0]).toMatchObject({

@@ -263,6 +263,16 @@ function applyManagedChild(
   out.managedChild = child;
   if (child === undefined) return;
   if (options.clusterId === undefined) out.clusterId = String(child.index);
+  // The embedded engine is a directory one process owns; children cannot share it (yet).
+  const dsn = out.clickhouseDsn;
+  if (out.enablePerGuild === true && typeof dsn === 'string' && !/^https?:\/\//i.test(dsn)) {
+    problems.push({
+      option: 'clickhouseDsn',
+      envVar: 'ARGUS_CLICKHOUSE_DSN',
+      value: JSON.stringify(dsn),
+      reason: `this process is child ${child.index} of a sharding manager, and the embedded engine can be opened by one process only: give every child the http(s):// URL of a ClickHouse server`,
+    });
+  }
   if (out.childServer === true && out.port !== 0) {
     const port = (out.port as number) + 1 + child.index;
     if (port > 65_535) {
