@@ -11,9 +11,10 @@ const repoDir = fileURLToPath(new URL('../../..', import.meta.url));
 /**
  * Inside the package's node_modules so discord.js and discord-hybrid-sharding resolve as they do
  * for a bot; @argus/* are bundled from their sources, and @argus/sharding (which argus() loads
- * lazily by name) gets its own bundle in the folder's node_modules.
+ * lazily by name) gets its own bundle in the folder's node_modules. One folder per test file, as
+ * files run in parallel.
  */
-export const outDir = `${pkgDir}node_modules/.cache/sharding-test`;
+const outDirOf = (name: string) => `${pkgDir}node_modules/.cache/sharding-test-${name}`;
 
 /** Bundles @argus/* from sources, the way vitest's aliases do. */
 const fromSources = {
@@ -58,8 +59,9 @@ async function bundle(entry: Record<string, string>, dir: string) {
   });
 }
 
-/** Builds the manager and bot fixtures once per test file. */
-export async function buildFixtures(): Promise<void> {
+/** Builds the manager and bot fixtures once per test file; returns their folder. */
+export async function buildFixtures(name: string): Promise<string> {
+  const outDir = outDirOf(name);
   await rm(outDir, { recursive: true, force: true });
   await bundle({ bot: 'test/fixtures/bot.ts', manager: 'test/fixtures/manager.ts' }, outDir);
   const selfDir = `${outDir}/node_modules/@argus/sharding`;
@@ -69,6 +71,12 @@ export async function buildFixtures(): Promise<void> {
     `${selfDir}/package.json`,
     JSON.stringify({ name: '@argus/sharding', type: 'module', exports: './index.mjs' }),
   );
+  return outDir;
+}
+
+/** Removes what `buildFixtures` wrote. */
+export async function removeFixtures(outDir: string): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
 }
 
 export interface Plan {
@@ -94,6 +102,7 @@ export interface RunningFleet {
 
 /** Starts a manager process (which spawns its children) against the simulator. */
 export async function startFleet(
+  outDir: string,
   sim: DiscordSim,
   plan: Plan,
   reportIntervalMs: number,

@@ -2,17 +2,18 @@
 // simulator with traffic. Also: a hung child (SIGSTOP) never delays the manager's /metrics.
 import { DiscordSim } from '@argus/discord-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, samples, startFleet, sum, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum, until } from './harness';
 import { sendTraffic, waitForCounts } from './traffic';
 
 const DEADLINE_MS = 2_500;
 const INTERVAL_MS = 250;
 let sim: DiscordSim;
+let fixtures: string;
 let fleet: RunningFleet | undefined;
 const stopped: number[] = [];
 
 beforeAll(async () => {
-  await buildFixtures();
+  fixtures = await buildFixtures('hybrid');
   sim = await DiscordSim.start({ shardCount: 4, guildCount: 8 });
 }, 120_000);
 
@@ -30,6 +31,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sim?.close();
+  await removeFixtures(fixtures);
 });
 
 const plan = {
@@ -42,7 +44,7 @@ const plan = {
 
 describe('discord-hybrid-sharding ClusterManager, 2 clusters of 2 shards', () => {
   it('shows both clusters and all four shards with exact counts; a killed cluster is down, then respawned', async () => {
-    fleet = await startFleet(sim, plan, INTERVAL_MS);
+    fleet = await startFleet(fixtures, sim, plan, INTERVAL_MS);
     const running = fleet;
     await until(async () => (await running.fleet()).ready, 60_000, 'both clusters ready');
 
@@ -84,7 +86,7 @@ describe('discord-hybrid-sharding ClusterManager, 2 clusters of 2 shards', () =>
   }, 180_000);
 
   it('answers /metrics within the deadline while a child is stopped, shows it down, and up once resumed', async () => {
-    fleet = await startFleet(sim, plan, INTERVAL_MS);
+    fleet = await startFleet(fixtures, sim, plan, INTERVAL_MS);
     const running = fleet;
     const ready = await until(
       async () => {

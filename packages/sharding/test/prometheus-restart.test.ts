@@ -5,15 +5,16 @@
 import { DiscordSim } from '@argus/discord-sim';
 import { type PrometheusServer, startPrometheus } from '@argus/test-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, startFleet, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, startFleet, until } from './harness';
 import { sendTraffic } from './traffic';
 
 let sim: DiscordSim;
+let fixtures: string;
 let fleet: RunningFleet | undefined;
 let prometheus: PrometheusServer | undefined;
 
 beforeAll(async () => {
-  await buildFixtures();
+  fixtures = await buildFixtures('prometheus');
   sim = await DiscordSim.start({ shardCount: 2, guildCount: 4 });
 }, 120_000);
 
@@ -21,6 +22,7 @@ afterAll(async () => {
   await prometheus?.stop();
   await fleet?.stop();
   await sim?.close();
+  await removeFixtures(fixtures);
 });
 
 /** Sends one /ping per connected shard every `everyMs`; a shard without a session (its child is down) is skipped. */
@@ -48,6 +50,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('shows no rate() spike across a child restart, where the summed counter would', async () => {
   fleet = await startFleet(
+    fixtures,
     sim,
     { manager: 'discordjs', mode: 'process', totalShards: 2, deadlineMs: 2_500 },
     250,

@@ -2,16 +2,17 @@
 // simulator with traffic: the manager's /metrics carries every child under its own cluster label.
 import { DiscordSim } from '@argus/discord-sim';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, samples, startFleet, sum, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum, until } from './harness';
 import { sendTraffic, waitForCounts } from './traffic';
 
 const DEADLINE_MS = 2_500;
 const INTERVAL_MS = 250;
 let sim: DiscordSim;
+let fixtures: string;
 let fleet: RunningFleet | undefined;
 
 beforeAll(async () => {
-  await buildFixtures();
+  fixtures = await buildFixtures('sharding-manager');
   sim = await DiscordSim.start({ shardCount: 4, guildCount: 8 });
 }, 120_000);
 
@@ -22,11 +23,13 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sim?.close();
+  await removeFixtures(fixtures);
 });
 
 describe.each(['process', 'worker'] as const)('ShardingManager in %s mode', (mode) => {
   it('shows every shard and cluster with exact counts; a killed child is down at once and comes back', async () => {
     fleet = await startFleet(
+      fixtures,
       sim,
       { manager: 'discordjs', mode, totalShards: 4, deadlineMs: DEADLINE_MS },
       INTERVAL_MS,
