@@ -317,9 +317,12 @@ describe('a child of a sharding manager', () => {
     expect(problems[0]?.reason).toContain('port 65539');
   });
 
-  it('refuses the embedded analytics engine in a child, and takes a ClickHouse server', () => {
+  it('refuses the embedded analytics engine in a child that does not report to its manager', () => {
     const env = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2', ARGUS_ENABLE_PER_GUILD: 'true' };
-    const problems = problemsOf(() => resolveConfig({ clickhouseDsn: 'embedded' }, env));
+    expect(resolveConfig({ clickhouseDsn: 'embedded' }, env).clickhouseDsn).toBe('embedded');
+    const problems = problemsOf(() =>
+      resolveConfig({ clickhouseDsn: 'embedded', reportToManager: false }, env),
+    );
     expect(problems[0]).toMatchObject({ option: 'clickhouseDsn', value: '"embedded"' });
     expect(problems[0]?.reason).toContain('ClickHouse server');
     expect(resolveConfig({ clickhouseDsn: 'http://ch:8123' }, env).enablePerGuild).toBe(true);

@@ -263,14 +263,20 @@ function applyManagedChild(
   out.managedChild = child;
   if (child === undefined) return;
   if (options.clusterId === undefined) out.clusterId = String(child.index);
-  // The embedded engine is a directory one process owns; children cannot share it (yet).
+  // The embedded engine is a directory one process owns: children forward their events to the
+  // manager, which owns it. Without reports to the manager there is no way there.
   const dsn = out.clickhouseDsn;
-  if (out.enablePerGuild === true && typeof dsn === 'string' && !/^https?:\/\//i.test(dsn)) {
+  if (
+    out.enablePerGuild === true &&
+    out.reportToManager === false &&
+    typeof dsn === 'string' &&
+    !/^https?:\/\//i.test(dsn)
+  ) {
     problems.push({
       option: 'clickhouseDsn',
       envVar: 'ARGUS_CLICKHOUSE_DSN',
       value: JSON.stringify(dsn),
-      reason: `this process is child ${child.index} of a sharding manager, and the embedded engine can be opened by one process only: give every child the http(s):// URL of a ClickHouse server`,
+      reason: `this process is child ${child.index} of a sharding manager with reportToManager off, and the embedded engine can be opened by one process only: give every child the http(s):// URL of a ClickHouse server, or let children report so their events go to the manager's store`,
     });
   }
   if (out.childServer === true && out.port !== 0) {

@@ -37,7 +37,7 @@ import {
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
-import { checkShardingPackage, reportToManager } from './manager-reporter';
+import { checkShardingPackage, forwardedHistory, forwardsHistory, reportToManager } from './manager-reporter';
 import { isInstalled, MissingPackageError, OPTIONAL_PACKAGES, UnsupportedOptionError } from './optional';
 
 /** How long `close()` lets queued per-guild events reach ClickHouse. */
@@ -109,7 +109,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     if (!isInstalled(pkg)) throw new MissingPackageError(option, envVar, pkg);
     throw new UnsupportedOptionError(option, envVar);
   }
-  if (config.enablePerGuild) checkHistoryPackages(config);
+  if (config.enablePerGuild && !forwardsHistory(config)) checkHistoryPackages(config);
   checkShardingPackage(config);
 
   const release = claimClient(client);
@@ -145,7 +145,8 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   if (config.enablePerGuild) {
     const dropped = catalogue.eventsDropped;
     const written = catalogue.eventsWritten.labels();
-    const opened = createHistory(config, {
+    // In a sharded bot on the embedded engine, the manager owns the store: events go there.
+    const opened = (forwardsHistory(config) ? forwardedHistory : createHistory)(config, {
       health,
       guard,
       logger,
@@ -156,7 +157,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     history = opened;
     defineHistoryQueueGauge(registry, config.namespace, () => opened.stats().queued);
     subscribers.push(new PerGuildRecorder(opened.sink, config.clusterId));
-    if (config.dashboardAuthToken === undefined)
+    if (config.dashboardAuthToken === undefined && !forwardsHistory(config))
       logger.warn(
         'per-guild analytics is recording, but /api/analytics/* answers 403 until a dashboard token is set (ARGUS_DASHBOARD_AUTH_TOKEN)',
       );

@@ -1,3 +1,4 @@
+export type { ManagerAnalyticsOptions } from './internal/analytics-store';
 export type { ClusterView, FleetView } from './internal/fleet';
 export type { SupportedManager } from './internal/manager-events';
 export type { ClusterSummary } from './internal/summary';
@@ -7,5 +8,10 @@ export {
   type ArgusManagerOptions,
   argusManager,
 } from './manager';
-export { type ChildReport, REPORT_TAG } from './report';
-export { type ManagerReporter, type ManagerReporterOptions, startManagerReporter } from './reporter';
+export { type ChildEvents, type ChildReport, EVENTS_TAG, REPORT_TAG } from './report';
+export {
+  type ManagerReporter,
+  type ManagerReporterOptions,
+  sendEventsToManager,
+  startManagerReporter,
+} from './reporter';

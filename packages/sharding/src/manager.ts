@@ -1,5 +1,6 @@
 import { createLogger, FailOpenGuard, HealthState, type Logger } from '@argus/core';
 import { createApp, type ServerHandle, startServer, TEXT_CONTENT_TYPE } from '@argus/server';
+import { type ManagerAnalyticsOptions, ManagerAnalyticsStore } from './internal/analytics-store';
 import { Fleet, type FleetView } from './internal/fleet';
 import { type SupportedManager, watchManager } from './internal/manager-events';
 
@@ -25,6 +26,13 @@ export interface ArgusManagerOptions {
   childHost?: string;
   /** The children's `port` for the service-discovery list (each serves `childPort + 1 + index`). Default: `port`. */
   childPort?: number;
+  /**
+   * Per-guild analytics for children that use the embedded engine: they forward their events
+   * here, and the manager writes them to one store and serves `/api/analytics/*`. Needs
+   * @argus/clickhouse (and chdb for the embedded engine). Without it, forwarded events are
+   * dropped and counted.
+   */
+  analytics?: ManagerAnalyticsOptions;
   logger?: Logger;
 }
 
@@ -95,7 +103,19 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
   const logger = options.logger ?? createLogger();
   const guard = new FailOpenGuard({ logger });
   const fleet = new Fleet({ deadlineMs: settings.deadlineMs, readyShare: settings.readyShare });
-  const detach = watchManager(manager, fleet, guard);
+  const store = options.analytics ? new ManagerAnalyticsStore(options.analytics, guard, logger) : undefined;
+  let unstored = 0;
+  const detach = watchManager(manager, fleet, guard, (events, malformed) => {
+    if (store) store.take(events, malformed);
+    else unstored += events.length + malformed;
+  });
+  const render = () =>
+    fleet.render() +
+    (store
+      ? store.render()
+      : '# HELP argus_manager_events_dropped_total Forwarded per-guild events the manager dropped, by reason.\n' +
+        '# TYPE argus_manager_events_dropped_total counter\n' +
+        `argus_manager_events_dropped_total{reason="no_store"} ${unstored}\n`);
 
   const app = createApp({
     config: {
@@ -104,11 +124,12 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
       grafanaUrl: undefined,
     },
     // Children send the text format; an OpenMetrics request gets it too, labelled as what it is.
-    metrics: () => fleet.render(),
+    metrics: render,
     metricsContentType: { openmetrics: TEXT_CONTENT_TYPE },
     readiness: () => fleet.readiness(),
     logger,
     guard,
+    ...(store ? { analytics: { source: store.analytics, token: options.analytics?.token } } : {}),
     routes: (_app, tools) => {
       tools.get('/api/fleet', tools.requireToken(options.fleetAuthToken, 'fleet', { json: true }), (c) =>
         c.json(fleet.view()),
@@ -135,12 +156,13 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
   return {
     server,
     fleet: () => fleet.view(),
-    render: () => fleet.render(),
+    render,
     async close() {
       if (closed) return;
       closed = true;
       detach();
       await (await server)?.close();
+      await store?.close(5_000);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { type ChildReport, REPORT_TAG } from './report';
+import type { ArgusEvent } from '@argus/core';
+import { type ChildEvents, type ChildReport, EVENTS_TAG, REPORT_TAG } from './report';
 
 export interface ManagerReporterOptions {
   /** The child's `cluster` label. */
@@ -19,21 +20,21 @@ export interface ManagerReporter {
   stop(): void;
 }
 
-type Send = (report: ChildReport, done: (error?: Error | null) => void) => void;
+type Send = (message: ChildReport | ChildEvents, done: (error?: Error | null) => void) => void;
 
 /** The manager's own channel: the worker's parent port, or the IPC channel of a forked process. */
 function managerChannel(): Send | undefined {
   if (parentPort) {
     const port = parentPort;
-    return (report, done) => {
-      port.postMessage(report);
+    return (message, done) => {
+      port.postMessage(message);
       done();
     };
   }
   if (typeof process.send === 'function') {
-    return (report, done) => {
+    return (message, done) => {
       if (!process.connected) return done(new Error('the IPC channel to the manager is closed'));
-      process.send!(report, undefined, undefined, (error) => done(error));
+      process.send!(message, undefined, undefined, (error) => done(error));
     };
   }
   return undefined;
@@ -91,4 +92,26 @@ export function startManagerReporter(options: ManagerReporterOptions): ManagerRe
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Sends one batch of per-guild events to the manager, which writes them to its analytics store
+ * (the embedded engine lives in one process). Resolves once the batch is handed to the channel;
+ * rejects when there is no channel, so the caller's batching sink keeps the batch and retries.
+ */
+export function sendEventsToManager(cluster: string, events: readonly ArgusEvent[]): Promise<void> {
+  const send = managerChannel();
+  if (!send)
+    return Promise.reject(
+      new Error('@argus/sharding: this process has no IPC channel to a sharding manager'),
+    );
+  return new Promise((resolve, reject) => {
+    try {
+      send({ tag: EVENTS_TAG, cluster, events: events as ArgusEvent[] }, (error) =>
+        error ? reject(error) : resolve(),
+      );
+    } catch (error) {
+      reject(error);
+    }
+  });
 }

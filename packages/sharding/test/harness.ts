@@ -16,10 +16,14 @@ const repoDir = fileURLToPath(new URL('../../..', import.meta.url));
  */
 const outDirOf = (name: string) => `${pkgDir}node_modules/.cache/sharding-test-${name}`;
 
+const RUNTIME_PACKAGES = new Set(['chdb', '@clickhouse/client', 'prom-client']);
+
 /** Bundles @argus/* from sources, the way vitest's aliases do. */
 const fromSources = {
   name: 'argus-sources',
   resolveId(id: string) {
+    // Native or CommonJS packages stay outside the bundle, loaded from node_modules as a bot does.
+    if (RUNTIME_PACKAGES.has(id)) return { id, external: true };
     const m = /^@argus\/([\w-]+)(?:\/([\w-]+))?$/.exec(id);
     if (!m) return null;
     return `${repoDir}packages/${m[1]}/src/${m[2] ?? 'index'}.ts`;
@@ -71,6 +75,14 @@ export async function buildFixtures(name: string): Promise<string> {
     `${selfDir}/package.json`,
     JSON.stringify({ name: '@argus/sharding', type: 'module', exports: './index.mjs' }),
   );
+  // The manager loads @argus/clickhouse by name for forwarded analytics, as a bot would from its node_modules.
+  const clickhouseDir = `${outDir}/node_modules/@argus/clickhouse`;
+  await mkdir(clickhouseDir, { recursive: true });
+  await bundle({ index: '../clickhouse/src/index.ts' }, clickhouseDir);
+  await writeFile(
+    `${clickhouseDir}/package.json`,
+    JSON.stringify({ name: '@argus/clickhouse', type: 'module', exports: './index.mjs' }),
+  );
   return outDir;
 }
 
@@ -85,6 +97,8 @@ export interface Plan {
   totalShards: number;
   clusters?: number;
   deadlineMs: number;
+  /** argusManager's analytics option, for children that forward per-guild events. */
+  analytics?: { clickhouseDsn: string; token: string; flushIntervalMs: number };
 }
 
 /** Variables a manager writes into its environment; none may leak from the test runner into the next. */
@@ -95,6 +109,10 @@ export interface RunningFleet {
   readonly url: string;
   readonly manager: ChildProcess;
   metrics(): Promise<string>;
+  /** The manager's (and its children's) last lines on stderr, for a failing test's message. */
+  logs(): string;
+  /** GET a path of the manager's server. */
+  get(path: string, token?: string): Promise<Response>;
   fleet(): Promise<FleetView>;
   kill(index: number): void;
   stop(): Promise<void>;
@@ -106,6 +124,7 @@ export async function startFleet(
   sim: DiscordSim,
   plan: Plan,
   reportIntervalMs: number,
+  extra: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunningFleet> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
@@ -116,9 +135,11 @@ export async function startFleet(
     FIXTURE_MANAGER: plan.manager,
     ARGUS_REPORT_INTERVAL_MS: String(reportIntervalMs),
     ARGUS_LOG_FORMAT: 'json',
+    ...extra.env,
   });
   const manager = spawn(process.execPath, [`${outDir}/manager.mjs`, JSON.stringify(plan)], {
     env,
+    ...(extra.cwd ? { cwd: extra.cwd } : {}),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
@@ -131,13 +152,13 @@ export async function startFleet(
     lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
     manager.once('exit', (code) => reject(new Error(`manager exited with ${code}:\n${stderr.join('')}`)));
   });
-  const get = async (path: string) => {
-    const response = await fetch(`${url}${path}`);
-    return response;
-  };
+  const get = (path: string, token?: string) =>
+    fetch(`${url}${path}`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
   return {
     url,
     manager,
+    get,
+    logs: () => stderr.join(''),
     metrics: async () => (await get('/metrics')).text(),
     fleet: async () => (await (await get('/api/fleet')).json()) as FleetView,
     kill: (index) => manager.stdin!.write(`kill ${index}\n`),

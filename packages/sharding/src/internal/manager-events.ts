@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
-import type { FailOpenGuard } from '@argus/core';
-import { asReport, isTagged } from '../report';
+import type { ArgusEvent, FailOpenGuard } from '@argus/core';
+import { asEvents, asReport, isTagged } from '../report';
 import type { Fleet } from './fleet';
 
 /** What Argus uses of a discord.js `Shard` or a discord-hybrid-sharding `Cluster`. */
@@ -39,7 +39,12 @@ function expectedOf(manager: SupportedManager, kind: 'discordjs' | 'hybrid'): nu
 }
 
 /** Listens to every child the manager has and creates; returns what undoes it. */
-export function watchManager(manager: SupportedManager, fleet: Fleet, guard: FailOpenGuard): () => void {
+export function watchManager(
+  manager: SupportedManager,
+  fleet: Fleet,
+  guard: FailOpenGuard,
+  onEvents: (events: ArgusEvent[], malformed: number) => void,
+): () => void {
   const kind = kindOf(manager);
   fleet.expectedCount = () => expectedOf(manager, kind);
   const detach: (() => void)[] = [];
@@ -51,8 +56,10 @@ export function watchManager(manager: SupportedManager, fleet: Fleet, guard: Fai
     const onDeath = guard.wrap('manager:death', () => fleet.died(index));
     const onMessage = guard.wrap('manager:message', (message: unknown) => {
       const report = asReport(message);
-      if (report) fleet.report(index, report);
-      else if (isTagged(message)) fleet.rejectMalformed();
+      if (report) return fleet.report(index, report);
+      const batch = asEvents(message);
+      if (batch) return onEvents(batch.events, batch.malformed);
+      if (isTagged(message)) fleet.rejectMalformed();
     });
     child.on('spawn', onSpawn);
     child.on('death', onDeath);
