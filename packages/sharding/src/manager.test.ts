@@ -87,6 +87,12 @@ describe('argusManager', () => {
       { targets: ['127.0.0.1:2'], labels: { cluster: '1' } },
     ]);
 
+    // Forwarded per-guild events with no analytics store configured are dropped, and counted.
+    s0.emit('message', { tag: 'argus:events', cluster: '0', events: [{}, {}] });
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain(
+      'argus_manager_events_dropped_total{reason="no_store"} 2\n',
+    );
+
     s1.emit('death', {});
     expect(await (await fetch(`${url}/metrics`)).text()).toContain('argus_cluster_up{cluster="1"} 0\n');
   });
