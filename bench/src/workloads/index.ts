@@ -17,6 +17,7 @@ import { otlpExport, otlpHotPath } from './otlp';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
 import { scrapeUnderLoad } from './scrape-under-load';
+import { shardingManager, shardingReport } from './sharding';
 import { sinkEnqueue } from './sink-enqueue';
 import { sinkMemory } from './sink-memory';
 import { sinkThroughput } from './sink-throughput';
@@ -45,6 +46,8 @@ export const workloads: readonly Workload[] = [
   snapshot,
   otlpExport,
   otlpHotPath,
+  shardingReport,
+  shardingManager,
   sinkEnqueue,
   sinkThroughput,
 ];

@@ -496,3 +496,95 @@ describe('Pushgateway options', () => {
     expect(JSON.stringify(both)).not.toContain('secret-token');
   });
 });
+
+describe('a child of a sharding manager', () => {
+  it('is recognised under discord.js ShardingManager in process mode, labelled by its shard id', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'process', SHARDS: '2', SHARD_COUNT: '4' };
+    const c = resolveConfig({}, env);
+    expect(c.managedChild).toEqual({ manager: 'discordjs', mode: 'process', index: 2, count: 4 });
+    expect(c.clusterId).toBe('2');
+    expect(c).toMatchObject({
+      reportToManager: true,
+      reportIntervalMs: 5_000,
+      childServer: false,
+      port: 9191,
+    });
+  });
+
+  it('reads workerData in worker mode, where the environment is the manager’s own', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDING_MANAGER_MODE: 'worker' };
+    const workerData = { SHARDING_MANAGER: true, SHARDS: 3, SHARD_COUNT: 4 };
+    expect(resolveConfig({}, env, workerData).managedChild).toEqual({
+      manager: 'discordjs',
+      mode: 'worker',
+      index: 3,
+      count: 4,
+    });
+  });
+
+  it('is recognised under discord-hybrid-sharding (process env or workerData with a shard list)', () => {
+    const env = {
+      CLUSTER_MANAGER: 'true',
+      CLUSTER_MANAGER_MODE: 'process',
+      CLUSTER: '1',
+      CLUSTER_COUNT: '2',
+    };
+    expect(resolveConfig({}, env).managedChild).toEqual({
+      manager: 'hybrid',
+      mode: 'process',
+      index: 1,
+      count: 2,
+    });
+    const workerData = { CLUSTER_MANAGER: true, CLUSTER: 0, CLUSTER_COUNT: 2, SHARD_LIST: [0, 1] };
+    const c = resolveConfig({}, { CLUSTER_MANAGER_MODE: 'worker' }, workerData);
+    expect(c.managedChild).toEqual({ manager: 'hybrid', mode: 'worker', index: 0, count: 2 });
+    expect(c.clusterId).toBe('0');
+  });
+
+  it('keeps a clusterId option, but an inherited ARGUS_CLUSTER_ID loses to the child index', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2', ARGUS_CLUSTER_ID: 'eu' };
+    expect(resolveConfig({}, env).clusterId).toBe('1');
+    expect(resolveConfig({ clusterId: 'eu-1' }, env).clusterId).toBe('eu-1');
+  });
+
+  it('is not a child without a manager, nor with half-set or malformed variables', () => {
+    expect(resolveConfig({}, {}).managedChild).toBeUndefined();
+    expect(resolveConfig({}, { SHARDS: '1' }).managedChild).toBeUndefined();
+    expect(resolveConfig({}, { SHARDING_MANAGER: 'true', SHARDS: '0,1' }).managedChild).toBeUndefined();
+    expect(resolveConfig({}, { CLUSTER_MANAGER: 'true', CLUSTER: 'x' }).managedChild).toBeUndefined();
+    expect(resolveConfig({}, { ARGUS_CLUSTER_ID: 'eu' }).clusterId).toBe('eu');
+  });
+
+  it('serves its own port at port + 1 + index only when asked, and refuses a plan past 65535', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDS: '3', SHARD_COUNT: '4', ARGUS_PORT: '9200' };
+    expect(resolveConfig({ childServer: true }, env).port).toBe(9204);
+    expect(resolveConfig({}, { ...env, ARGUS_CHILD_SERVER: 'yes' }).port).toBe(9204);
+    expect(resolveConfig({ childServer: true, port: 0 }, env).port).toBe(0);
+    const problems = problemsOf(() => resolveConfig({ childServer: true, port: 65_535 }, env));
+    expect(problems[0]).toMatchObject({ option: 'port', value: '65535' });
+    expect(problems[0]?.reason).toContain('port 65539');
+  });
+
+  it('refuses the embedded analytics engine in a child that does not report to its manager', () => {
+    const env = { SHARDING_MANAGER: 'true', SHARDS: '1', SHARD_COUNT: '2', ARGUS_ENABLE_PER_GUILD: 'true' };
+    expect(resolveConfig({ clickhouseDsn: 'embedded' }, env).clickhouseDsn).toBe('embedded');
+    const problems = problemsOf(() =>
+      resolveConfig({ clickhouseDsn: 'embedded', reportToManager: false }, env),
+    );
+    expect(problems[0]).toMatchObject({ option: 'clickhouseDsn', value: '"embedded"' });
+    expect(problems[0]?.reason).toContain('ClickHouse server');
+    expect(resolveConfig({ clickhouseDsn: 'http://ch:8123' }, env).enablePerGuild).toBe(true);
+    expect(
+      resolveConfig({ clickhouseDsn: 'embedded' }, { ARGUS_ENABLE_PER_GUILD: 'true' }).clickhouseDsn,
+    ).toBe('embedded');
+  });
+
+  it('validates the report interval', () => {
+    const problems = problemsOf(() => resolveConfig({}, { ARGUS_REPORT_INTERVAL_MS: '10' }));
+    expect(problems[0]).toMatchObject({
+      option: 'reportIntervalMs',
+      envVar: 'ARGUS_REPORT_INTERVAL_MS',
+      value: '"10"',
+    });
+  });
+});

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { workerData as threadWorkerData } from 'node:worker_threads';
 import type { LogFormat } from './logger';
 
 /** Options a bot passes to `argus(client, options)`. Each has an `ARGUS_*` variable. */
-export interface ArgusOptions {
+export interface ArgusOptions extends ShardingChildOptions {
   /** Port of the metrics/dashboard server. Env: ARGUS_PORT, then SERVER_PORT, then PORT. Default 9191. */
   port?: number;
   /** Bind address. Env: ARGUS_HOST, then SERVER_IP. Default 0.0.0.0. */
@@ -98,7 +99,7 @@ export interface ArgusOptions {
 }
 
 /** The resolved, validated configuration. Frozen. */
-export interface ArgusConfig {
+export interface ArgusConfig extends ShardingChildConfig {
   readonly port: number;
   readonly host: string;
   readonly metricsPath: string;
@@ -189,7 +190,143 @@ interface Spec {
   file?: boolean;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sharded bots (issue 12): a child of discord.js' ShardingManager or of discord-hybrid-sharding's
+// ClusterManager is recognised from what its manager hands it (variables, or workerData in worker
+// mode), never by importing the manager's package.
+// ---------------------------------------------------------------------------------------------
+
+/** Options of a bot that runs as one child of a sharding manager. */
+export interface ShardingChildOptions {
+  /** Under a manager, send this child's metrics to the manager (needs @argus/sharding). Env: ARGUS_REPORT_TO_MANAGER. Default true. */
+  reportToManager?: boolean;
+  /** Milliseconds between two reports to the manager. Env: ARGUS_REPORT_INTERVAL_MS. Default 5000. */
+  reportIntervalMs?: number;
+  /**
+   * Under a manager, also serve this child's own HTTP server, on `port + 1 + child index`, so the
+   * manager keeps `port` and one variable places the whole fleet (the plan the manager's
+   * service-discovery list follows). Env: ARGUS_CHILD_SERVER. Default false.
+   */
+  childServer?: boolean;
+}
+
+/** Which manager started this process, and which child of it this is. */
+export interface ManagedChild {
+  readonly manager: 'discordjs' | 'hybrid';
+  readonly mode: 'process' | 'worker';
+  /** The child's number: the shard id (ShardingManager) or the cluster id (hybrid-sharding). */
+  readonly index: number;
+  /** How many children the manager runs, when it says. */
+  readonly count: number | undefined;
+}
+
+export interface ShardingChildConfig {
+  readonly reportToManager: boolean;
+  readonly reportIntervalMs: number;
+  readonly childServer: boolean;
+  /** Set when this process runs under a sharding manager. */
+  readonly managedChild: ManagedChild | undefined;
+}
+
+const SHARDING_SPECS: Record<keyof ShardingChildOptions, Spec> = {
+  reportToManager: { env: ['ARGUS_REPORT_TO_MANAGER'], kind: 'bool' },
+  reportIntervalMs: { env: ['ARGUS_REPORT_INTERVAL_MS'], kind: 'int', min: 100, max: 60_000 },
+  childServer: { env: ['ARGUS_CHILD_SERVER'], kind: 'bool' },
+};
+
+const SHARDING_DEFAULTS = {
+  reportToManager: true,
+  reportIntervalMs: 5_000,
+  childServer: false,
+} as const;
+
+/**
+ * Reads what a sharding manager gives its children. In worker mode discord.js shares the
+ * manager's own environment with every worker, so workerData wins over the environment.
+ */
+export function detectManagedChild(env: Env, workerData: unknown): ManagedChild | undefined {
+  const data =
+    workerData !== null && typeof workerData === 'object' ? (workerData as Record<string, unknown>) : {};
+  const read = (name: string): string | undefined => {
+    const value = name in data ? data[name] : env[name];
+    if (value === undefined || value === null) return undefined;
+    return Array.isArray(value) ? value.join(',') : String(value);
+  };
+  const count = (name: string) => {
+    const n = Number(read(name));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const inWorker = Object.keys(data).length > 0;
+  const cluster = read('CLUSTER');
+  if (cluster !== undefined && read('CLUSTER_MANAGER') === 'true' && /^\d+$/.test(cluster)) {
+    const mode = read('CLUSTER_MANAGER_MODE');
+    return {
+      manager: 'hybrid',
+      mode: mode === 'worker' || mode === 'process' ? mode : inWorker ? 'worker' : 'process',
+      index: Number(cluster),
+      count: count('CLUSTER_COUNT'),
+    };
+  }
+  const shards = read('SHARDS');
+  if (shards !== undefined && read('SHARDING_MANAGER') === 'true' && /^\d+$/.test(shards)) {
+    return {
+      manager: 'discordjs',
+      mode: inWorker ? 'worker' : 'process',
+      index: Number(shards),
+      count: count('SHARD_COUNT'),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Under a manager: the cluster label is the child's index unless the `clusterId` option names
+ * one (an inherited ARGUS_CLUSTER_ID would give every child the same label, so the detected index
+ * wins over it), and a child that serves its own port takes `port + 1 + index`.
+ */
+function applyManagedChild(
+  out: Record<string, unknown>,
+  options: ArgusOptions,
+  env: Env,
+  workerData: unknown,
+  problems: ConfigProblem[],
+): void {
+  const child = detectManagedChild(env, workerData);
+  out.managedChild = child;
+  if (child === undefined) return;
+  if (options.clusterId === undefined) out.clusterId = String(child.index);
+  // The embedded engine is a directory one process owns: children forward their events to the
+  // manager, which owns it. Without reports to the manager there is no way there.
+  const dsn = out.clickhouseDsn;
+  if (
+    out.enablePerGuild === true &&
+    out.reportToManager === false &&
+    typeof dsn === 'string' &&
+    !/^https?:\/\//i.test(dsn)
+  ) {
+    problems.push({
+      option: 'clickhouseDsn',
+      envVar: 'ARGUS_CLICKHOUSE_DSN',
+      value: JSON.stringify(dsn),
+      reason: `this process is child ${child.index} of a sharding manager with reportToManager off, and the embedded engine can be opened by one process only: give every child the http(s):// URL of a ClickHouse server, or let children report so their events go to the manager's store`,
+    });
+  }
+  if (out.childServer === true && out.port !== 0) {
+    const port = (out.port as number) + 1 + child.index;
+    if (port > 65_535) {
+      problems.push({
+        option: 'port',
+        envVar: 'ARGUS_PORT',
+        value: String(out.port),
+        reason: `child ${child.index} would serve on port ${port} (port + 1 + index), past 65535: pick a lower port`,
+      });
+    }
+    out.port = port;
+  }
+}
+
 const SPECS: Record<keyof ArgusOptions, Spec> = {
+  ...SHARDING_SPECS,
   port: { env: ['ARGUS_PORT', 'SERVER_PORT', 'PORT'], kind: 'port' },
   host: { env: ['ARGUS_HOST', 'SERVER_IP'], kind: 'string' },
   metricsPath: { env: ['ARGUS_METRICS_PATH'], kind: 'path' },
@@ -284,7 +421,8 @@ const DEFAULTS = {
   ...otlpDefaults(),
   pushgatewayBearerToken: undefined,
   pushgatewayInstance: undefined,
-} as const satisfies ArgusConfig;
+  ...SHARDING_DEFAULTS,
+} as const satisfies Omit<ArgusConfig, 'managedChild'>;
 
 /** Paths the server owns; neither configurable path may take them. */
 const RESERVED_PATHS = ['/healthz', '/readyz', '/api'];
@@ -295,7 +433,11 @@ const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
  * The single place that reads the environment (invariant 6): options > ARGUS_* variables >
  * defaults, every value validated, all problems reported in one error.
  */
-export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env): ArgusConfig {
+export function resolveConfig(
+  options: ArgusOptions = {},
+  env: Env = process.env,
+  workerData: unknown = env === process.env ? threadWorkerData : undefined,
+): ArgusConfig {
   const problems: ConfigProblem[] = [];
   const out: Record<string, unknown> = {};
   /** The variable each value came from (absent for options and defaults). */
@@ -370,6 +512,7 @@ export function resolveConfig(options: ArgusOptions = {}, env: Env = process.env
 
   resolveOtlpExtras(options, env, out, problems);
   checkPushgatewayAuth(out, problems);
+  if (problems.length === 0) applyManagedChild(out, options, env, workerData, problems);
   if (problems.length === 0) crossCheck(out as unknown as ArgusConfig, problems);
   if (problems.length > 0) throw new ArgusConfigError(problems);
   const config = out as unknown as Record<keyof ArgusConfig, unknown>;

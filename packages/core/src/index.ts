@@ -40,9 +40,12 @@ export {
   ArgusConfigError,
   type ArgusOptions,
   type ConfigProblem,
+  detectManagedChild,
   type Env,
   isLoopbackHost,
+  type ManagedChild,
   resolveConfig,
+  type ShardingChildOptions,
 } from './config';
 export { createTelemetry, errorType, type Telemetry } from './ergonomics';
 export { MetricDefinitionError, UnknownMetricError } from './errors';

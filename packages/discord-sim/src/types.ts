@@ -44,6 +44,11 @@ export interface DiscordSimOptions {
   ackDelayMs?: number | readonly number[];
   /** `max_concurrency` in `/gateway/bot`. Default `max(16, shardCount)` so shards identify in parallel. */
   maxConcurrency?: number;
+  /**
+   * `session_start_limit.total` in `/gateway/bot`; `remaining` counts down by one per IDENTIFY, as on
+   * Discord, so a manager that re-identifies too often (a respawn loop) runs out. Default 1000.
+   */
+  sessionStartLimit?: number;
   /** Dispatches kept per session for RESUME replay. Default 1000. */
   replayBufferSize?: number;
   /** Interaction records kept for callback matching; the oldest are forgotten first. Default 100 000. */

@@ -37,6 +37,7 @@ import {
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
 import { guildDirectory } from './guild-directory';
 import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
+import { checkShardingPackage, forwardedHistory, forwardsHistory, reportToManager } from './manager-reporter';
 import { isInstalled } from './optional';
 import { checkOtlpPackage, type OtlpPushHandle, startOtlpPush } from './otlp-push';
 import { checkTracingPackages, createTracing } from './tracing';
@@ -108,7 +109,8 @@ export interface Argus extends Telemetry {
 export function argus(client: Client, init: ArgusInit = {}): Argus {
   const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
   const config = resolveConfig(options, env);
-  if (config.enablePerGuild) checkHistoryPackages(config);
+  if (config.enablePerGuild && !forwardsHistory(config)) checkHistoryPackages(config);
+  checkShardingPackage(config);
   if (config.enableTracing) checkTracingPackages();
   if (config.otlpEndpoint !== undefined) checkOtlpPackage();
   // Options are checked here, at start; the push itself starts once the registry exists.
@@ -154,7 +156,8 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   if (config.enablePerGuild) {
     const dropped = catalogue.eventsDropped;
     const written = catalogue.eventsWritten.labels();
-    const opened = createHistory(config, {
+    // In a sharded bot on the embedded engine, the manager owns the store: events go there.
+    const opened = (forwardsHistory(config) ? forwardedHistory : createHistory)(config, {
       health,
       guard,
       logger,
@@ -165,7 +168,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     history = opened;
     defineHistoryQueueGauge(registry, config.namespace, () => opened.stats().queued);
     subscribers.push(new PerGuildRecorder(opened.sink, config.clusterId));
-    if (config.dashboardAuthToken === undefined)
+    if (config.dashboardAuthToken === undefined && !forwardsHistory(config))
       logger.warn(
         'per-guild analytics is recording, but /api/analytics/* answers 403 until a dashboard token is set (ARGUS_DASHBOARD_AUTH_TOKEN)',
       );
@@ -231,13 +234,20 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       : {}),
   });
 
+  // Under a sharding manager the child reports to it, and serves a port only when asked to.
+  const stopReporting =
+    config.managedChild && config.reportToManager
+      ? reportToManager(config, client, prometheus, guard)
+      : undefined;
+  const serveHttp = config.managedChild === undefined || config.childServer;
+
   let closed = false;
   let serverStarted: (handle: ServerHandle | undefined) => void = () => {};
   const server = new Promise<ServerHandle | undefined>((resolve) => {
     serverStarted = resolve;
   });
   const start = () => {
-    if (closed) return serverStarted(undefined);
+    if (closed || !serveHttp) return serverStarted(undefined);
     if (config.dashboard) warnIfDashboardUnprotected(config, logger);
     void startServer(app, { host: config.host, port: config.port, logger, health, guard }).then((handle) => {
       if (handle) {
@@ -268,6 +278,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       if (closed) return;
       closed = true;
       client.off('clientReady', onReady);
+      stopReporting?.();
       instrumentation.close();
       gauges.close();
       release();

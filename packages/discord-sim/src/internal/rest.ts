@@ -19,6 +19,9 @@ export interface RestContext {
   token: string;
   shardCount: number;
   maxConcurrency: number;
+  sessionStartLimit: number;
+  /** IDENTIFYs accepted so far, over every shard and connection. */
+  sessionStarts(): number;
   gatewayUrl(): string;
   tracker: InteractionTracker;
   faults: FaultQueue;
@@ -244,8 +247,8 @@ export class RestApi {
           url: ctx.gatewayUrl(),
           shards: ctx.shardCount,
           session_start_limit: {
-            total: 1000,
-            remaining: 1000,
+            total: ctx.sessionStartLimit,
+            remaining: Math.max(0, ctx.sessionStartLimit - ctx.sessionStarts()),
             reset_after: 86_400_000,
             max_concurrency: ctx.maxConcurrency,
           },

@@ -150,6 +150,8 @@ export class DiscordSim extends TypedEmitter<DiscordSimEvents> {
       token: this.token,
       shardCount: this.shardCount,
       maxConcurrency,
+      sessionStartLimit: positiveInt('sessionStartLimit', options.sessionStartLimit, 1000),
+      sessionStarts: () => this.#gateway.shardStats().reduce((n, s) => n + s.identifies, 0),
       gatewayUrl: () => this.gatewayUrl,
       tracker: this.#tracker,
       faults: this.#faults,
