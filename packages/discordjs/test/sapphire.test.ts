@@ -253,4 +253,34 @@ describe('a real SapphireClient with Argus attached', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('a die needs at least one side');
   });
+
+  it('labels an application command as Discord names it, like wrapCommand and the interaction metrics', async () => {
+    const { e } = await played;
+    // The context menu is "User Info" to Discord, to argus-dpy (qualified_name), to wrapCommand and
+    // to discord_interaction_response_seconds; the Sapphire piece behind it is named `userinfo`.
+    expect(e.value('discord_interaction_response_seconds_count', { command: 'User Info' })).toBe(2);
+    expect(e.series('discord_app_commands_total', { cluster: 'sapphire' }).sort()).toEqual([
+      ['discord_app_commands_total{command="User Info",status="success",cluster="sapphire"}', 2],
+      ['discord_app_commands_total{command="ping",status="success",cluster="sapphire"}', 3],
+    ]);
+    expect(e.value('discord_app_command_duration_seconds_count', { command: 'User Info' })).toBe(2);
+  });
+
+  it('sends Sapphire commands to per-guild analytics, as it does wrapped handlers', async () => {
+    await played;
+    // Every event is produced by now; wait for the sink to have none queued or in flight.
+    const e = await until(
+      async () => {
+        const x = await scrape();
+        return x.sum('argus_history_events_written_total') > 0 && x.value('argus_history_queue_events') === 0
+          ? x
+          : undefined;
+      },
+      15_000,
+      'the analytics queue to drain',
+    );
+    // 5 interactions, then one command event per command run: 5 application and 3 prefix.
+    expect(e.sum('argus_history_events_written_total')).toBe(13);
+    expect(e.sum('argus_history_events_dropped_total')).toBe(0);
+  });
 });
