@@ -4,9 +4,9 @@
 // "vitest: N passed, N failed" line that sums every run, so CI and a reader see the totals
 // whatever the reporter printed above. A failure in any run fails the whole.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_NODES, testNodeBinary } from './test-nodes.mjs';
 
@@ -15,23 +15,22 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const RUNTIME_TEST = 'packages/discordjs/test/node-runtime.test.ts';
 const filters = process.argv.slice(2);
 
-/** Test files that drive a browser: the ones a `no-browser` run leaves out. */
-function browserTestFiles() {
-  const files = [];
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (
-        entry.name.endsWith('.test.ts') &&
-        /\b(launchChromium|playwright-core)\b/.test(readFileSync(path, 'utf8'))
-      )
-        files.push(relative(root, path));
-    }
-  };
-  for (const top of ['packages', 'apps', 'bench']) if (existsSync(join(root, top))) walk(join(root, top));
-  return files.sort();
+const DRIVES_A_BROWSER = /\b(launchChromium|playwright-core)\b/;
+
+/**
+ * The files a `no-browser` run takes: what vitest itself would run (its config and the filters),
+ * less the files that drive Chromium. Vitest's own `--exclude` does not reach its projects.
+ */
+function filesWithoutBrowser(node, env) {
+  const list = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'files.json');
+  const listed = spawnSync(node, [vitest, 'list', '--filesOnly', `--json=${list}`, ...filters], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (listed.status !== 0) return undefined;
+  const files = [...new Set(JSON.parse(readFileSync(list, 'utf8')).map((entry) => entry.file))];
+  return files.filter((file) => !DRIVES_A_BROWSER.test(readFileSync(file, 'utf8'))).sort();
 }
 
 const hostMajor = Number(process.versions.node.split('.')[0]);
@@ -69,23 +68,23 @@ function runVitest(run) {
     return { ok: false, passed: 0, failed: 0, problem: `${run.node} is missing: run npm test to install it` };
   }
   const report = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'report.json');
-  const excludes = run.scope === 'all' ? [] : browserTestFiles().flatMap((f) => ['--exclude', f]);
   const env = { ...process.env };
   // Child processes the tests start (`node`, and pnpm through its shebang) use the same release.
   env.PATH = `${dirname(run.node)}${delimiter}${env.PATH ?? ''}`;
   // The runtime test checks it really runs on this major.
   env.EXPECT_NODE_MAJOR = String(run.major);
+  let selection = filters;
+  if (run.scope === 'no-browser') {
+    const files = filesWithoutBrowser(run.node, env);
+    if (files === undefined)
+      return { ok: false, passed: 0, failed: 0, problem: 'vitest could not list the tests' };
+    if (files.length === 0 && filters.length > 0)
+      return { ok: true, passed: 0, failed: 0, problem: 'no file to run' };
+    selection = files;
+  }
   const result = spawnSync(
     run.node,
-    [
-      vitest,
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${report}`,
-      ...excludes,
-      ...filters,
-    ],
+    [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...selection],
     { cwd: root, stdio: 'inherit', env },
   );
   let json;
