@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_NODES, testNodeBinary, testNodeDir } from './test-nodes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split(
@@ -21,6 +22,7 @@ const TASKS = {
   },
   test: {
     apt: true,
+    testNodes: true,
     steps: [
       ['pnpm', ['turbo', 'run', 'build']],
       ['pnpm', ['run', 'lint']],
@@ -106,6 +108,33 @@ function ensureAptPackages() {
   }
 }
 
+/** The extra Node.js releases the suite runs on (scripts/test-nodes.mjs), from npm's `node` package. */
+function ensureTestNodes() {
+  for (const node of TEST_NODES) {
+    const bin = testNodeBinary(root, node);
+    if (capture(bin, ['--version']) === `v${node.version}`) continue;
+    const dir = testNodeDir(root, node);
+    log(
+      `installing Node.js ${node.version} into ${join('.tools', `node${node.major}`)} with npm (the test suite runs on it too)`,
+    );
+    mkdirSync(dir, { recursive: true });
+    // The package's preinstall script fetches the binary for this platform: allow exactly that one.
+    const manifest = { private: true, allowScripts: { [`node@${node.version}`]: true } };
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest)}\n`);
+    const installed = run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefix', dir, `node@${node.version}`],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    if (!installed.ok || capture(bin, ['--version']) !== `v${node.version}`) {
+      console.error(`[setup] could not install Node.js ${node.version} from npm's node package into ${dir}`);
+      process.exit(1);
+    }
+  }
+}
+
 ensurePnpm();
 log(`pnpm ${PNPM_VERSION}: installing workspace packages`);
 if (!run('pnpm', ['install', '--frozen-lockfile']).ok) {
@@ -113,6 +142,7 @@ if (!run('pnpm', ['install', '--frozen-lockfile']).ok) {
   process.exit(1);
 }
 if (TASKS[task].apt) ensureAptPackages();
+if (TASKS[task].testNodes) ensureTestNodes();
 for (const [cmd, args] of TASKS[task].steps) {
   log(`${cmd} ${args.join(' ')}`);
   const result = run(cmd, args);

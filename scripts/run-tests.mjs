@@ -1,37 +1,111 @@
 #!/usr/bin/env node
-// Runs the whole vitest suite and ends with one plain "N passed, N failed" line, so CI and a
-// reader see the totals whatever the reporter printed above.
+// Runs the vitest suite on the Node.js that runs this script, then on each release in
+// TEST_NODES (installed into .tools/ by bootstrap.mjs), and ends with one plain
+// "vitest: N passed, N failed" line that sums every run, so CI and a reader see the totals
+// whatever the reporter printed above. A failure in any run fails the whole.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TEST_NODES, testNodeBinary } from './test-nodes.mjs';
 
-const report = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'report.json');
-const result = spawnSync(
-  'pnpm',
-  [
-    'exec',
-    'vitest',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-    ...process.argv.slice(2),
-  ],
-  { stdio: 'inherit' },
-);
-let summary;
-try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  summary = { passed: json.numPassedTests, failed: json.numFailedTests, total: json.numTotalTests };
-} catch {
-  summary = undefined;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const RUNTIME_TEST = 'packages/discordjs/test/node-runtime.test.ts';
+const filters = process.argv.slice(2);
+
+const DRIVES_A_BROWSER = /\b(launchChromium|playwright-core)\b/;
+
+/**
+ * The files a `no-browser` run takes: what vitest itself would run (its config and the filters),
+ * less the files that drive Chromium. Vitest's own `--exclude` does not reach its projects.
+ */
+function filesWithoutBrowser(node, env) {
+  const list = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'files.json');
+  const listed = spawnSync(node, [vitest, 'list', '--filesOnly', `--json=${list}`, ...filters], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (listed.status !== 0) return undefined;
+  const files = [...new Set(JSON.parse(readFileSync(list, 'utf8')).map((entry) => entry.file))];
+  return files.filter((file) => !DRIVES_A_BROWSER.test(readFileSync(file, 'utf8'))).sort();
 }
-if (summary) {
-  if (summary.total === 0) {
-    console.error('no test ran');
-    process.exit(1);
+
+const hostMajor = Number(process.versions.node.split('.')[0]);
+// A release the host already is gets no second run: the host's run is the whole suite.
+const runs = [
+  { label: `Node ${process.version}`, node: process.execPath, scope: 'all', major: hostMajor },
+  ...TEST_NODES.filter((n) => n.major !== hostMajor).map((n) => ({
+    label: `Node v${n.version}`,
+    node: testNodeBinary(root, n),
+    scope: n.scope,
+    major: n.major,
+  })),
+];
+
+const totals = { passed: 0, failed: 0 };
+let failedRuns = 0;
+const lines = [];
+for (const run of runs) {
+  const what = run.scope === 'all' ? 'every test' : 'every test but the browser ones';
+  console.log(`\n[test] vitest on ${run.label}: ${what}`);
+  const outcome = runVitest(run);
+  totals.passed += outcome.passed;
+  totals.failed += outcome.failed;
+  if (!outcome.ok) failedRuns++;
+  lines.push(
+    `vitest on ${run.label} (${what}): ${outcome.passed} passed, ${outcome.failed} failed${outcome.problem ? ` (${outcome.problem})` : ''}`,
+  );
+}
+console.log(`\n${lines.join('\n')}`);
+console.log(`vitest: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(failedRuns === 0 ? 0 : 1);
+
+function runVitest(run) {
+  if (!existsSync(run.node)) {
+    return { ok: false, passed: 0, failed: 0, problem: `${run.node} is missing: run npm test to install it` };
   }
-  console.log(`\nvitest: ${summary.passed} passed, ${summary.failed} failed`);
+  const report = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'report.json');
+  const env = { ...process.env };
+  // Child processes the tests start (`node`, and pnpm through its shebang) use the same release.
+  env.PATH = `${dirname(run.node)}${delimiter}${env.PATH ?? ''}`;
+  // The runtime test checks it really runs on this major.
+  env.EXPECT_NODE_MAJOR = String(run.major);
+  let selection = filters;
+  if (run.scope === 'no-browser') {
+    const files = filesWithoutBrowser(run.node, env);
+    if (files === undefined)
+      return { ok: false, passed: 0, failed: 0, problem: 'vitest could not list the tests' };
+    if (files.length === 0 && filters.length > 0)
+      return { ok: true, passed: 0, failed: 0, problem: 'no file to run' };
+    selection = files;
+  }
+  const result = spawnSync(
+    run.node,
+    [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...selection],
+    { cwd: root, stdio: 'inherit', env },
+  );
+  let json;
+  try {
+    json = JSON.parse(readFileSync(report, 'utf8'));
+  } catch {
+    return {
+      ok: false,
+      passed: 0,
+      failed: 0,
+      problem: `vitest wrote no report (exit ${result.status ?? result.signal})`,
+    };
+  }
+  const passed = json.numPassedTests;
+  const failed = json.numFailedTests;
+  if (json.numTotalTests === 0) return { ok: false, passed, failed, problem: 'no test ran' };
+  // A whole run must have proved which Node it ran on.
+  if (filters.length === 0) {
+    const runtime = json.testResults.find((r) => r.name.endsWith(RUNTIME_TEST));
+    if (runtime?.status !== 'passed')
+      return { ok: false, passed, failed, problem: `${RUNTIME_TEST} did not pass in this run` };
+  }
+  return { ok: result.status === 0 && failed === 0, passed, failed };
 }
-process.exit(result.status ?? 1);

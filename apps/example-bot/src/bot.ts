@@ -13,6 +13,7 @@ import {
   type Message,
   MessageFlags,
   ModalBuilder,
+  Options,
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
@@ -151,6 +152,34 @@ async function prefixCommand(message: Message, name: string, mode: Mode): Promis
   } else if (name === 'stats') await message.reply(`In ${message.client.guilds.cache.size} guilds.`);
 }
 
+/**
+ * What the bot keeps in memory. discord.js keeps the last 200 messages of every channel it sees,
+ * forever; this bot reads a message once (a prefix command) and never looks back, so it keeps a
+ * few per channel and sweeps the old ones, and its heap stays flat however long it runs.
+ */
+export const CACHE_LIMITS = {
+  messagesPerChannel: 20,
+  /** Sweep every this many seconds the messages older than `messageLifetimeSeconds`. */
+  messageSweepIntervalSeconds: 120,
+  messageLifetimeSeconds: 300,
+} as const;
+
+const cacheOptions: Pick<ClientOptions, 'makeCache' | 'sweepers'> = {
+  makeCache: Options.cacheWithLimits({
+    ...Options.DefaultMakeCacheSettings,
+    MessageManager: CACHE_LIMITS.messagesPerChannel,
+    // Reactions are never read; the bot has no reaction intent either.
+    ReactionManager: 0,
+  }),
+  sweepers: {
+    ...Options.DefaultSweeperSettings,
+    messages: {
+      interval: CACHE_LIMITS.messageSweepIntervalSeconds,
+      lifetime: CACHE_LIMITS.messageLifetimeSeconds,
+    },
+  },
+};
+
 export interface ExampleBot {
   client: Client;
   argus: Argus;
@@ -164,6 +193,7 @@ export function createExampleBot(
 ): ExampleBot {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    ...cacheOptions,
     ...clientOptions,
   });
   const metrics = argus(client, argusOptions);

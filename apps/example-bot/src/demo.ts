@@ -86,6 +86,9 @@ async function main(): Promise<void> {
       guildCount: 24,
       ackDelayMs: [45, 110],
       token: 'demo-token',
+      // The simulator shares the demo's process: it remembers the last 5,000 interactions (minutes
+      // of traffic, far past any reply) rather than 100,000, so the demo's heap levels off too.
+      maxTrackedInteractions: 5_000,
     });
     bot = createExampleBot({ rest: { api: sim.apiUrl }, shards: 'auto' }, argusOptions);
     const ready = new Promise((resolve) => bot.client.once(Events.ClientReady, resolve));

@@ -163,7 +163,8 @@ describe('argus-discord-sim bin (built, spawned with node)', () => {
   it('exits 0 on SIGTERM while a scenario runs', async () => {
     const { child, firstLine, output } = await start(['--scenario', 'busy', '--rate', '20']);
     expect(firstLine).toMatch(/^argus-discord-sim listening on http:\/\/127\.0\.0\.1:\d+$/);
-    const apiUrl = /api {6}(\S+)/.exec(output())?.[1] ?? '';
+    // The api line may arrive in a later chunk than the first line: wait for it.
+    const apiUrl = await until(() => /api {6}(\S+)\s/.exec(output())?.[1], 10_000, 'the api line');
     const client = makeClient({ apiUrl });
     clients.push(client);
     await loginReady(client, 'argus-sim-token');
