@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FailOpenGuard, Logger } from '@argus/core';
+import { type FailOpenGuard, type Logger, RateLimitedLog } from '@argus/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { contentTypeOf, etagOf, readInside, type StaticFile, safeSegments } from './static';
@@ -155,7 +155,7 @@ export class DashboardRoutes {
   readonly hub: StreamHub;
   private readonly mount: string;
   private readonly configJson: string;
-  private lastCapWarning = Number.NEGATIVE_INFINITY;
+  private readonly capWarnings = new RateLimitedLog({ intervalMs: CAP_WARN_INTERVAL_MS });
 
   constructor(
     private readonly options: DashboardOptions,
@@ -255,19 +255,15 @@ export class DashboardRoutes {
   }
 
   private warnFull(): void {
-    const now = Date.now();
-    if (now - this.lastCapWarning < CAP_WARN_INTERVAL_MS) return;
-    this.lastCapWarning = now;
-    try {
+    // A warning is not worth a failed request: RateLimitedLog swallows a broken logger.
+    this.capWarnings.log('stream-cap', () => {
       const open = this.hub.stats().viewers;
       this.context.logger.warn(
         `argus dashboard refused a stream: ${open} are open (dashboardMaxStreams); ` +
           'raise it or close some dashboard tabs',
         { streams: open },
       );
-    } catch {
-      // A warning is not worth a failed request.
-    }
+    });
   }
 }
 
