@@ -12,6 +12,7 @@ import {
   type LifecycleSubscriber,
   type RestRequestRecord,
 } from '../lifecycle';
+import { observeCall } from '../observe-call';
 import type { CounterHandle } from '../registry';
 import { InteractionTracker } from './interactions';
 
@@ -114,30 +115,16 @@ export class DiscordInstrumentation {
       if (record === undefined) return handler.apply(this, args);
       const lifecycle = self.lifecycle;
       lifecycle.commandStarted?.(record);
-      const finish = (error: unknown) => lifecycle.commandFinished?.(record, self.now(), error);
-      const run = (): R => {
-        let result: R;
-        try {
-          result = handler.apply(this, args);
-        } catch (error) {
-          finish(error ?? new Error('non-error thrown'));
-          throw error;
-        }
-        if (result instanceof Promise) {
-          return result.then(
-            (value) => {
-              finish(undefined);
-              return value;
-            },
-            (error: unknown) => {
-              finish(error ?? new Error('non-error rejection'));
-              throw error;
-            },
-          ) as R;
-        }
-        finish(undefined);
-        return result;
-      };
+      const run = (): R =>
+        observeCall(
+          () => handler.apply(this, args),
+          (error, failed) =>
+            lifecycle.commandFinished?.(
+              record,
+              self.now(),
+              failed ? (error ?? new Error('non-error thrown')) : undefined,
+            ),
+        );
       return lifecycle.runCommand(record, run);
     };
   }
