@@ -58,6 +58,7 @@ describe('slow and failed interactions', () => {
     expect(rows.map((r) => r.dataset.outcome)).toEqual(['error', 'late']);
     expect(rows[1]!.textContent).toContain('/config set');
     expect(rows[1]!.textContent).toContain('answered late');
+    expect(rows[1]!.textContent).toContain('3.41 s');
     const link = rows[1]!.querySelector('a')!;
     expect(link.getAttribute('href')).toBe(`http://jaeger:16686/trace/${LATE}`);
     expect(link.getAttribute('rel')).toBe('noopener noreferrer');

@@ -1,7 +1,7 @@
 import type { NotableTrace } from '@argus/core/wire';
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { Panel } from '../components/Panel';
-import { fmtMs } from '../lib/format';
+import { fmtSeconds } from '../lib/format';
 import { OUTCOME_LABELS, parseNotableTraces, traceLink } from '../lib/notable-traces';
 import { useDashboard } from '../state';
 
@@ -71,7 +71,7 @@ export function NotableTraces() {
                         <td>{new Date(t.time).toLocaleTimeString()}</td>
                         <td>{t.type === 'application_command' ? `/${t.command}` : t.command}</td>
                         <td>{OUTCOME_LABELS[t.outcome]}</td>
-                        <td class="num">{fmtMs(t.durationMs)}</td>
+                        <td class="num">{fmtSeconds(t.durationMs / 1000)}</td>
                         <td>
                           <Show when={href} fallback={<code>{t.traceId}</code>}>
                             <a href={href!} target="_blank" rel="noopener noreferrer">
