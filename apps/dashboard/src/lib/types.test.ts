@@ -24,7 +24,10 @@ describe('parseConfig', () => {
       authRequired: true,
       grafanaUrl: 'http://grafana:3000',
       sections: { grafana: true, analytics: false },
+      fleet: false,
     });
+    expect(parseConfig({ fleet: true }).fleet).toBe(true);
+    expect(parseConfig({ fleet: 'yes' }).fleet).toBe(false);
   });
 
   it('falls back to the defaults on missing or bad fields', () => {

@@ -55,6 +55,8 @@ export interface DashboardConfig {
   authRequired: boolean;
   grafanaUrl: string | null;
   sections: { grafana: boolean; analytics: boolean };
+  /** Served by a sharding manager (@argus/sharding): the Fleet section and `/api/fleet` exist. */
+  fleet: boolean;
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
@@ -77,6 +79,7 @@ export function parseConfig(raw: unknown): DashboardConfig {
     authRequired: o.authRequired === true,
     grafanaUrl: typeof o.grafanaUrl === 'string' && o.grafanaUrl !== '' ? o.grafanaUrl : null,
     sections: { grafana: sections.grafana === true, analytics: sections.analytics === true },
+    fleet: o.fleet === true,
   };
 }
 
