@@ -41,17 +41,20 @@ afterAll(async () => {
 
 /** The `data-*` of each fleet row, as [cluster, up]. */
 async function fleetRows(page: Page): Promise<[string, string][]> {
-  return page
-    .getByTestId('fleet-row')
-    .evaluateAll((rows) =>
-      rows.map((r) => [(r as HTMLElement).dataset.cluster ?? '', (r as HTMLElement).dataset.up ?? '']),
-    );
+  const rows = await page.getByTestId('fleet-row').all();
+  return Promise.all(
+    rows.map(
+      async (r): Promise<[string, string]> => [
+        (await r.getAttribute('data-cluster')) ?? '',
+        (await r.getAttribute('data-up')) ?? '',
+      ],
+    ),
+  );
 }
 
 async function shardIds(page: Page): Promise<string[]> {
-  return page
-    .getByTestId('shard-row')
-    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.shard ?? ''));
+  const rows = await page.getByTestId('shard-row').all();
+  return Promise.all(rows.map(async (r) => (await r.getAttribute('data-shard')) ?? ''));
 }
 
 describe("the manager's dashboard in Chromium", () => {
