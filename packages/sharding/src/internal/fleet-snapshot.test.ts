@@ -55,6 +55,43 @@ describe('readExposition and mergeSnapshot', () => {
     ]);
   });
 
+  it('joins children whose label names or bucket bounds differ, never mixing up their values', () => {
+    const a = `# TYPE h histogram
+h_bucket{cluster="a",le="1"} 1
+h_bucket{cluster="a",le="+Inf"} 2
+h_sum{cluster="a"} 3
+h_count{cluster="a"} 2
+# TYPE g gauge
+g{cluster="a"} 1
+`;
+    const b = `# TYPE h histogram
+h_bucket{le="0.5",cluster="b",x="y"} 4
+h_bucket{le="+Inf",cluster="b",x="y"} 5
+h_sum{cluster="b",x="y"} 6
+h_count{cluster="b",x="y"} 5
+# TYPE g counter
+g{cluster="b"} 9
+`;
+    const snapshot = mergeSnapshot(0, [readExposition(a), readExposition(b)]);
+    expect(snapshot.metrics.h).toEqual({
+      type: 'histogram',
+      help: '',
+      labelNames: ['cluster', 'x'],
+      le: ['0.5', '1', '+Inf'],
+      series: [
+        [['a', ''], [0, 1, 2], 3, 2],
+        [['b', 'y'], [4, 4, 5], 6, 5],
+      ],
+    });
+    // A family another child types differently keeps the first child's type and series only.
+    expect(snapshot.metrics.g).toEqual({
+      type: 'gauge',
+      help: '',
+      labelNames: ['cluster'],
+      series: [[['a'], 1]],
+    });
+  });
+
   it('skips what does not parse, summaries and non-finite values, and unites label names', () => {
     const text = `# TYPE a gauge
 a{cluster="0"} 1

@@ -1,7 +1,7 @@
 import type { MetricsSnapshot } from '@argus/core';
 import type { ChildReport } from '../report';
 import { escapeLabelValue, type ParsedFamily, parseExposition } from './exposition';
-import { mergeSnapshot, type ReadFamily, readExposition } from './fleet-snapshot';
+import { type ChildFamilies, mergeSnapshot, readExposition } from './fleet-snapshot';
 import { type ClusterSummary, summarize, summaryFamilies } from './summary';
 
 /** One child as the manager's fleet view shows it. */
@@ -47,7 +47,7 @@ interface ChildState {
   ready: boolean;
   families: ParsedFamily[];
   /** Its families read for the dashboard, on the first snapshot after a report. */
-  read: ReadFamily[] | null;
+  read: ChildFamilies | null;
   summary: ClusterSummary | null;
   previous: { interactions: number; time: number } | undefined;
   deaths: number;
@@ -198,7 +198,7 @@ export class Fleet {
   snapshot(): MetricsSnapshot {
     const now = this.now();
     const states = this.sorted();
-    const expositions: ReadFamily[][] = [readExposition(this.renderOwn(states, now))];
+    const expositions: ChildFamilies[] = [readExposition(this.renderOwn(states, now))];
     for (const s of states) {
       if (!this.isUp(s, now)) continue;
       s.read ??= readExposition(s.families.map((f) => f.header + f.body).join(''));
