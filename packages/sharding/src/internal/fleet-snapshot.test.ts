@@ -106,6 +106,8 @@ s{quantile="0.5"} 1
 s_sum 1
 s_count 1
 untyped_thing 9 1700000000000
+__proto__{a="b"} 1
+bad-name 1
 `;
     const snapshot = mergeSnapshot(0, [readExposition(text)]);
     expect(snapshot.metrics.a).toEqual({
@@ -118,6 +120,8 @@ untyped_thing 9 1700000000000
       ],
     });
     expect(snapshot.metrics.s).toBeUndefined();
+    expect(Object.keys(snapshot.metrics)).toEqual(['a', 'untyped_thing']);
+    expect(Object.getPrototypeOf(snapshot.metrics)).toBe(Object.prototype);
     expect(snapshot.metrics.untyped_thing).toEqual({
       type: 'untyped',
       help: '',

@@ -25,6 +25,7 @@ interface RawFamily {
 }
 
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'info', 'untyped']);
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 function parseValue(text: string): number {
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
@@ -210,15 +211,15 @@ export function readExposition(text: string): ChildFamilies {
     const own =
       c !== undefined &&
       (sample.name === c.name ||
-        (c.family.type === 'histogram' &&
-          (sample.name === `${c.name}_bucket` ||
-            sample.name === `${c.name}_sum` ||
-            sample.name === `${c.name}_count`)));
+        ((c.family.type === 'histogram' || c.family.type === 'summary') &&
+          (sample.name === `${c.name}_sum` || sample.name === `${c.name}_count`)) ||
+        (c.family.type === 'histogram' && sample.name === `${c.name}_bucket`));
     (own ? c.family : family(sample.name)).samples.push(sample);
   }
   const out: ChildFamilies = new Map();
   for (const [name, f] of raw) {
-    if (!TYPES.has(f.type)) continue;
+    // `__` names are reserved in Prometheus, and `__proto__` must never become a key of `metrics`.
+    if (!TYPES.has(f.type) || !METRIC_NAME.test(name) || name.startsWith('__')) continue;
     if (f.type === 'histogram') {
       out.set(name, histogram(name, f.help, f.samples));
       continue;
