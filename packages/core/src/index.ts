@@ -81,6 +81,7 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { NOTABLE_TRACES_KEPT, type NotableOutcome, type NotableTrace } from './notable-trace';
 export { isThenable, observeCall } from './observe-call';
 export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';
 export { MetricsRecorder, type MetricsRecorderOptions } from './recorders/metrics-recorder';

@@ -220,6 +220,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
             version,
             analytics: history !== undefined,
             snapshot: () => prometheus.snapshot(),
+            ...(tracing ? { notableTraces: () => tracing.recentNotable() } : {}),
           }),
         }
       : {}),

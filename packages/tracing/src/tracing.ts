@@ -1,4 +1,10 @@
-import type { CommandRecord, InteractionRecord, LifecycleSubscriber, MetricRegistry } from '@argus/core';
+import type {
+  CommandRecord,
+  InteractionRecord,
+  LifecycleSubscriber,
+  MetricRegistry,
+  NotableTrace,
+} from '@argus/core';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { InteractionTracer } from './internal/interaction-tracer';
 import { type OwnSdk, startOwnSdk } from './internal/own-sdk';
@@ -23,6 +29,12 @@ export interface Tracing extends LifecycleSubscriber {
    * MetricsRecorder puts it on histogram observations as an exemplar.
    */
   traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined;
+  /**
+   * The newest interactions worth opening in a trace UI (a handler that threw, an answer after
+   * the deadline, no answer), newest first; the dashboard lists them. Only traces this process
+   * recorded: with the bot's own provider, its sampler may still have dropped one.
+   */
+  recentNotable(): NotableTrace[];
   /** Ends open spans, flushes and stops the SDK Argus started (never the bot's provider). */
   shutdown(): Promise<void>;
 }
