@@ -154,6 +154,12 @@ describe('argusManager', () => {
     expect(() => argusManager(manager, { dashboardAuthToken: 'a', fleetAuthToken: 'b' })).toThrow(
       /fleetAuthToken = "<redacted>": differs from dashboardAuthToken/,
     );
+    expect(() =>
+      argusManager(manager, {
+        dashboardAuthToken: 'a',
+        analytics: { clickhouseDsn: 'embedded', token: 'b' },
+      }),
+    ).toThrow(/analytics.token = "<redacted>": differs from dashboardAuthToken/);
     expect(() => argusManager(new EventEmitter() as never)).toThrow(
       /ShardingManager or discord-hybrid-sharding/,
     );

@@ -138,6 +138,17 @@ function check(options: ArgusManagerOptions) {
       '<redacted>',
       'differs from dashboardAuthToken, which every /api/* route needs while the dashboard is on; leave it unset',
     );
+  if (
+    options.dashboard !== false &&
+    options.dashboardAuthToken !== undefined &&
+    options.analytics?.token !== undefined &&
+    options.analytics.token !== options.dashboardAuthToken
+  )
+    bad(
+      'analytics.token',
+      '<redacted>',
+      'differs from dashboardAuthToken, which every /api/* route needs while the dashboard is on; leave it unset',
+    );
   const namespace = options.namespace ?? 'discord';
   if (typeof namespace !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace))
     bad('namespace', options.namespace, 'expected a Prometheus name such as discord');
@@ -199,7 +210,10 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
     readiness: () => fleet.readiness(),
     logger,
     guard,
-    ...(store ? { analytics: { source: store.analytics, token: options.analytics?.token } } : {}),
+    // Like a bot's, the analytics routes take the dashboard token unless given their own.
+    ...(store
+      ? { analytics: { source: store.analytics, token: options.analytics?.token ?? dashboardToken } }
+      : {}),
     ...(dashboardOn
       ? { dashboard: fleetDashboard(settings, dashboardToken, store !== undefined, fleet) }
       : {}),
