@@ -26,7 +26,10 @@ describe('parseConfig', () => {
       grafanaUrl: 'http://grafana:3000',
       traceUiUrl: 'http://jaeger:16686/trace/{traceId}',
       sections: { grafana: true, analytics: false, traces: true },
+      fleet: false,
     });
+    expect(parseConfig({ fleet: true }).fleet).toBe(true);
+    expect(parseConfig({ fleet: 'yes' }).fleet).toBe(false);
   });
 
   it('falls back to the defaults on missing or bad fields', () => {

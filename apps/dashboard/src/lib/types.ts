@@ -57,6 +57,8 @@ export interface DashboardConfig {
   /** Where a trace opens, with `{traceId}` where the id goes; null when none is configured. */
   traceUiUrl: string | null;
   sections: { grafana: boolean; analytics: boolean; traces: boolean };
+  /** Served by a sharding manager (@argus/sharding): the Fleet section and `/api/fleet` exist. */
+  fleet: boolean;
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
@@ -84,6 +86,7 @@ export function parseConfig(raw: unknown): DashboardConfig {
       analytics: sections.analytics === true,
       traces: sections.traces === true,
     },
+    fleet: o.fleet === true,
   };
 }
 
