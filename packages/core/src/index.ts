@@ -1,3 +1,10 @@
+export type {
+  AdapterContext,
+  AdapterRole,
+  AdapterRuntime,
+  ArgusAdapter,
+  SnapshotBackend,
+} from './adapter';
 export {
   AnalyticsParamError,
   type AnalyticsSource,
@@ -81,6 +88,7 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { MetricStore } from './metric-store';
 export { isThenable, observeCall } from './observe-call';
 export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';
 export { MetricsRecorder, type MetricsRecorderOptions } from './recorders/metrics-recorder';
