@@ -70,8 +70,9 @@ export interface ArgusInit extends ArgusOptions {
   subscribers?: readonly LifecycleSubscriber[];
   /**
    * Where metrics go, composed in code: `[prometheus()]`, `[otlp({ url })]`, both, plus
-   * `pushgateway({ url })` beside `prometheus()`. Given here, it replaces what the environment
-   * would pick. Default: Prometheus, plus OTLP and Pushgateway push when their variables are set.
+   * `pushgateway({ url })` beside `prometheus()`. Given here, it replaces the default Prometheus
+   * backend; OTLP and Pushgateway push set by variables still join unless the list has that kind.
+   * Default: Prometheus, plus OTLP and Pushgateway push when their variables are set.
    */
   metrics?: ArgusAdapter | readonly ArgusAdapter[];
   /** Interaction tracing, e.g. `tracing()` from @argus/tracing. Default: `enableTracing`. */
@@ -138,7 +139,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const fromEnvironment = environmentAdapters(
     config,
     {
-      metrics: given.metrics !== undefined,
+      metrics: given.metrics,
       tracing: given.tracing !== undefined,
       analytics: given.analytics !== undefined,
     },
@@ -146,7 +147,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   );
   checkShardingPackage(config);
   // Adapters that keep series come first: the others (OTLP, Pushgateway) read from them.
-  const metricAdapters = [...(given.metrics ?? fromEnvironment.metrics)].sort(
+  const metricAdapters = [...(given.metrics ?? []), ...fromEnvironment.metrics].sort(
     (a, b) => Number(b.backend !== undefined) - Number(a.backend !== undefined),
   );
   const tracingAdapter = given.tracing ?? fromEnvironment.tracing;

@@ -46,11 +46,24 @@ export interface EnvironmentAdapters {
  */
 export function environmentAdapters(
   config: ArgusConfig,
-  given: { metrics: boolean; tracing: boolean; analytics: boolean },
+  given: { metrics: readonly ArgusAdapter[] | undefined; tracing: boolean; analytics: boolean },
   historyRetry: HistoryRetry | undefined,
 ): EnvironmentAdapters {
   const metrics: ArgusAdapter[] = [];
-  if (!given.metrics) {
+  if (given.metrics) {
+    // Metrics composed in code: OTLP and Pushgateway push configured by variables join them,
+    // unless the code already has that kind.
+    const has = (kind: string) => given.metrics!.some((adapter) => adapter.kind === kind);
+    if (config.otlpEndpoint !== undefined && !has('otlp')) {
+      checkOtlpPackage();
+      metrics.push(lazyOtlp(config));
+    }
+    if (config.pushgatewayUrl !== undefined && !has('pushgateway')) {
+      if (!has('prometheus') || !prometheusInstalled())
+        missingPrometheus('pushgatewayUrl', 'ARGUS_PUSHGATEWAY_URL');
+      metrics.push(pushgatewayFromConfig(loadPrometheus(), config));
+    }
+  } else {
     if (config.otlpEndpoint !== undefined) checkOtlpPackage();
     // Prometheus is the default; a bot that installed only @argus/otlp and set an endpoint runs without it.
     const withPrometheus = prometheusInstalled() || config.otlpEndpoint === undefined;
