@@ -150,6 +150,13 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const metricAdapters = [...(given.metrics ?? []), ...fromEnvironment.metrics].sort(
     (a, b) => Number(b.backend !== undefined) - Number(a.backend !== undefined),
   );
+  if (
+    metricAdapters.some((a) => a.kind === 'pushgateway') &&
+    !metricAdapters.some((a) => a.kind === 'prometheus')
+  )
+    throw new TypeError(
+      'argus() option metrics: pushgateway() pushes the Prometheus exposition; add prometheus() beside it',
+    );
   const tracingAdapter = given.tracing ?? fromEnvironment.tracing;
   const analyticsAdapter = given.analytics ?? fromEnvironment.analytics;
 

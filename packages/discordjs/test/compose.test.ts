@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clickhouse } from '@argus/clickhouse';
 import { otlp } from '@argus/otlp';
-import { prometheus } from '@argus/prometheus';
+import { prometheus, pushgateway } from '@argus/prometheus';
 import { tracing } from '@argus/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatten, type OtlpReceiver, startOtlpReceiver } from '../../otlp/test/otlp-receiver';
+import { OtlpReceiver as TraceReceiver } from '../../tracing/test/otlp-receiver';
 import { argus } from '../src';
 import { type Running, startBot, until } from './harness';
 
@@ -95,6 +96,46 @@ describe('argus(client, { metrics: [prometheus(), otlp()], tracing: tracing(), a
   });
 });
 
+describe('argus(client, { metrics: [prometheus()], tracing: tracing({ endpoint }), otlpEndpoint })', () => {
+  let bot: Running;
+  let traces: TraceReceiver;
+  let traced: ReturnType<typeof tracing>;
+  beforeAll(async () => {
+    traces = await TraceReceiver.start();
+    traced = tracing({ endpoint: traces.url });
+    bot = await startBot(
+      {},
+      {
+        metrics: [prometheus()],
+        tracing: traced,
+        // Set like a variable would: OTLP push joins the metrics composed in code.
+        otlpEndpoint: receiver.url,
+        otlpInterval: 1,
+        clusterId: 'c-traced',
+      },
+    );
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await traces?.close();
+  });
+
+  it("gives tracing() argus()'s cluster and registry, and adds OTLP push from the config", async () => {
+    // The SDK loads in the background; spans start once it is there.
+    expect(await traced.ready).toBe('sdk');
+    const before = receiver.received.length;
+    const sent = bot.sim.sendInteraction({ type: 'command', name: 'ping' });
+    await sent.callback;
+    const root = await until(() =>
+      traces.spans.find((s) => s.attributes['discord.interaction.id'] === sent.id),
+    );
+    expect(root.attributes['discord.cluster']).toBe('c-traced');
+    const exposition = await bot.scrape();
+    expect(exposition.value('argus_tracing_spans_dropped_total', { reason: 'queue_full' })).toBe(0);
+    await until(() => receiver.received.length > before, 15_000, 'an OTLP export');
+  });
+});
+
 describe('argus() adapter slots', () => {
   it('names the slot and the adapter when one is given in the wrong place', () => {
     const client = {} as Parameters<typeof argus>[0];
@@ -105,6 +146,11 @@ describe('argus() adapter slots', () => {
       argus(client, { env: {}, metrics: 'prometheus' as never }),
     ).toThrowErrorMatchingInlineSnapshot(
       `[TypeError: argus() option metrics: expected an adapter such as prometheus() or otlp({ url }), got string]`,
+    );
+    expect(() =>
+      argus(client, { env: {}, metrics: [pushgateway({ url: 'http://127.0.0.1:9091' })] }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[TypeError: argus() option metrics: pushgateway() pushes the Prometheus exposition; add prometheus() beside it]`,
     );
   });
 });
