@@ -14,19 +14,16 @@ type PrometheusModule = typeof import('@argus/prometheus');
 
 const localRequire = createRequire(import.meta.url);
 
-/** Whether @argus/prometheus and its prom-client peer can both be loaded from here. */
-function prometheusInstalled(): boolean {
-  if (!isInstalled('@argus/prometheus')) return false;
+/** Which of @argus/prometheus and its prom-client peer cannot be loaded from here, if any. */
+export function missingPrometheusPackage(): string | undefined {
+  if (!isInstalled('@argus/prometheus')) return '@argus/prometheus';
   try {
-    return isInstalled('prom-client', createRequire(localRequire.resolve('@argus/prometheus')));
+    return isInstalled('prom-client', createRequire(localRequire.resolve('@argus/prometheus')))
+      ? undefined
+      : 'prom-client';
   } catch {
-    return false;
+    return 'prom-client';
   }
-}
-
-function missingPrometheus(option: string, envVar: string): never {
-  const pkg = isInstalled('@argus/prometheus') ? 'prom-client' : '@argus/prometheus';
-  throw new MissingPackageError(option, envVar, pkg);
 }
 
 /** @argus/prometheus, loaded synchronously (its CommonJS build). */
@@ -48,7 +45,17 @@ export function environmentAdapters(
   config: ArgusConfig,
   given: { metrics: readonly ArgusAdapter[] | undefined; tracing: boolean; analytics: boolean },
   historyRetry: HistoryRetry | undefined,
+  /** Tests replace it: in the workspace every package is installed. */
+  missingPrometheus: () => string | undefined = missingPrometheusPackage,
 ): EnvironmentAdapters {
+  const prometheusInstalled = () => missingPrometheus() === undefined;
+  const refusePushgateway = (): never => {
+    throw new MissingPackageError(
+      'pushgatewayUrl',
+      'ARGUS_PUSHGATEWAY_URL',
+      missingPrometheus() ?? '@argus/prometheus',
+    );
+  };
   const metrics: ArgusAdapter[] = [];
   if (given.metrics) {
     // Metrics composed in code: OTLP and Pushgateway push configured by variables join them,
@@ -59,8 +66,10 @@ export function environmentAdapters(
       metrics.push(lazyOtlp(config));
     }
     if (config.pushgatewayUrl !== undefined && !has('pushgateway')) {
-      if (!has('prometheus') || !prometheusInstalled())
-        missingPrometheus('pushgatewayUrl', 'ARGUS_PUSHGATEWAY_URL');
+      if (!has('prometheus'))
+        throw new TypeError(
+          'Argus option pushgatewayUrl (env ARGUS_PUSHGATEWAY_URL) pushes the Prometheus exposition: add prometheus() to metrics',
+        );
       metrics.push(pushgatewayFromConfig(loadPrometheus(), config));
     }
   } else {
@@ -72,14 +81,14 @@ export function environmentAdapters(
         throw new MissingPackageError(
           'metrics',
           'ARGUS_OTLP_ENDPOINT',
-          '@argus/prometheus',
+          missingPrometheus() ?? '@argus/prometheus',
           'Argus serves Prometheus metrics by default and needs @argus/prometheus and prom-client for it: install them (`npm install @argus/prometheus prom-client`), or push OTLP instead (ARGUS_OTLP_ENDPOINT with @argus/otlp, or argus(client, { metrics: [otlp({ url })] }))',
         );
       const module = loadPrometheus();
       metrics.push(module.prometheus());
       if (config.pushgatewayUrl !== undefined) metrics.push(pushgatewayFromConfig(module, config));
     } else if (config.pushgatewayUrl !== undefined) {
-      missingPrometheus('pushgatewayUrl', 'ARGUS_PUSHGATEWAY_URL');
+      refusePushgateway();
     }
     if (config.otlpEndpoint !== undefined) metrics.push(lazyOtlp(config));
   }
