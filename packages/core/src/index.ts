@@ -1,3 +1,10 @@
+export type {
+  AdapterContext,
+  AdapterRole,
+  AdapterRuntime,
+  ArgusAdapter,
+  SnapshotBackend,
+} from './adapter';
 export {
   AnalyticsParamError,
   type AnalyticsSource,
@@ -81,6 +88,7 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { MetricStore } from './metric-store';
 export { NOTABLE_TRACES_KEPT, type NotableOutcome, type NotableTrace } from './notable-trace';
 export { isThenable, observeCall } from './observe-call';
 export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';

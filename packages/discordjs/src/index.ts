@@ -1,4 +1,7 @@
 export {
+  type AdapterContext,
+  type AdapterRuntime,
+  type ArgusAdapter,
   type ArgusConfig,
   ArgusConfigError,
   type ArgusEvent,
@@ -8,6 +11,7 @@ export {
   type LifecycleSubscriber,
   type Logger,
   type MetricNames,
+  type MetricsSnapshot,
   type RateLimitInfo,
   type RestRequestRecord,
   type ShardLifecycleState,
