@@ -74,7 +74,7 @@ export {
 } from './exposition';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
-export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
+export { FORBIDDEN_LABELS, isForbiddenLabel } from './label-rules';
 export {
   type CommandKind,
   type CommandRecord,
