@@ -9,6 +9,7 @@ import {
   createTelemetry,
   defineCatalogue,
   type Env,
+  type ExpositionFormat,
   FailOpenGuard,
   HealthState,
   type LifecycleSubscriber,
@@ -30,7 +31,7 @@ import {
   instrumentDiscordClient,
   type WrapCommandOptions,
 } from '@argus/core/discordjs';
-import type { PrometheusAdapter, PrometheusMetrics } from '@argus/prometheus';
+import type { PrometheusMetrics } from '@argus/prometheus';
 import {
   createApp,
   dashboardOptions,
@@ -81,11 +82,25 @@ export interface ArgusInit extends ArgusOptions {
   analytics?: ArgusAdapter;
 }
 
+/**
+ * What argus() exposes of its Prometheus backend. Structural, so a bot without @argus/prometheus
+ * (OTLP only) type-checks without it; `PrometheusAdapter` from that package satisfies it.
+ */
+export interface PrometheusExposition {
+  /** The exposition as text (`/metrics` serves the same). */
+  render(format?: ExpositionFormat): Promise<string>;
+  /** The same as UTF-8 bytes, with nothing left to encode. */
+  renderBytes(format?: ExpositionFormat): Promise<Uint8Array>;
+  /** The `Content-Type` of a format. */
+  contentType(format?: ExpositionFormat): string;
+  snapshot(): Promise<MetricsSnapshot>;
+}
+
 export interface Argus extends Telemetry {
   readonly config: ArgusConfig;
   readonly registry: MetricRegistry;
   /** The Prometheus backend (`render()`, its prom-client `registry`) when `prometheus()` is attached. */
-  readonly prometheus: PrometheusAdapter | undefined;
+  readonly prometheus: PrometheusExposition | undefined;
   /** Every metric at one instant, whatever backends are attached (what the dashboard shows). */
   snapshot(): Promise<MetricsSnapshot>;
   readonly health: HealthState;
@@ -370,7 +385,7 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-function prometheusOf(adapters: readonly ArgusAdapter[]): PrometheusAdapter | undefined {
+function prometheusOf(adapters: readonly ArgusAdapter[]): PrometheusExposition | undefined {
   const found = adapters.find((adapter) => adapter.kind === 'prometheus') as PrometheusMetrics | undefined;
   return found?.adapter;
 }

@@ -17,6 +17,6 @@ export {
   type ShardLifecycleState,
 } from '@argus/core';
 export type { WrapCommandOptions } from '@argus/core/discordjs';
-export { type Argus, type ArgusInit, argus } from './argus';
+export { type Argus, type ArgusInit, argus, type PrometheusExposition } from './argus';
 export type { HistoryRetry } from './history';
 export { MissingPackageError } from './optional';
