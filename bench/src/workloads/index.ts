@@ -6,6 +6,7 @@
 // workloads that load chdb (ClickHouse in-process, with its own thread pools) or start a
 // clickhouse-server come after everything else, so neither can disturb the other measurements.
 import type { Workload } from '../harness';
+import { botWithoutPrometheus } from './bot-without-prometheus';
 import { bundleSize } from './bundle-size';
 import { counterInc } from './counter';
 import { e2eGateway } from './e2e-gateway';
@@ -46,6 +47,7 @@ export const workloads: readonly Workload[] = [
   snapshot,
   otlpExport,
   otlpHotPath,
+  botWithoutPrometheus,
   shardingReport,
   shardingManager,
   sinkEnqueue,
