@@ -31,42 +31,39 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 const NOT_BUILT = 'dashboard assets are not built\n';
 
-/**
- * The Grafana URL as the SPA may see it: http(s) only, without user, password or fragment, and
- * without a trailing slash so `${grafanaUrl}/d/<uid>` works. Null when unset or unusable.
- */
-function publicGrafanaUrl(url: string | undefined): string | null {
-  if (!url) return null;
+/** An http(s) URL without user or password, for the SPA to see; undefined when unset or unusable. */
+function publicHttpUrl(url: string | undefined): URL | undefined {
+  if (!url) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return null;
+    return undefined;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
   parsed.username = '';
   parsed.password = '';
+  return parsed;
+}
+
+/**
+ * The Grafana URL as the SPA may see it: no credentials, no fragment, and no trailing slash so
+ * `${grafanaUrl}/d/<uid>` works. Null when unset or unusable.
+ */
+function publicGrafanaUrl(url: string | undefined): string | null {
+  const parsed = publicHttpUrl(url);
+  if (!parsed) return null;
   parsed.hash = '';
   return parsed.href.endsWith('/') ? parsed.href.slice(0, -1) : parsed.href;
 }
 
 /**
- * The trace UI link template as the SPA may see it: http(s) only, without user or password; the
- * `{traceId}` placeholder survives (URL parsing would encode its braces). Null when unset.
+ * The trace UI link template as the SPA may see it: no credentials, and the `{traceId}`
+ * placeholder intact (URL parsing encodes its braces). Null when unset or without the placeholder.
  */
 function publicTraceUiUrl(url: string | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  parsed.username = '';
-  parsed.password = '';
-  const href = parsed.href.replaceAll('%7BtraceId%7D', '{traceId}');
-  return href.includes('{traceId}') ? href : null;
+  const href = publicHttpUrl(url)?.href.replaceAll('%7BtraceId%7D', '{traceId}');
+  return href?.includes('{traceId}') ? href : null;
 }
 
 /** Derives the body of `GET /api/config` from the resolved configuration. Never holds a token. */
