@@ -1,3 +1,13 @@
+export {
+  AlertEvaluator,
+  type AlertEvaluatorOptions,
+  type AlertState,
+  type AlertStatus,
+  type AlertTransition,
+  DEFAULT_EVALUATION_INTERVAL_MS,
+  NOT_VISIBLE_IN_PROCESS,
+  type SkippedAlert,
+} from './evaluator';
 export { type ArgusRuleOptions, type ResolvedRuleOptions, resolveRuleOptions } from './options';
 export { conditionToPromQL, exprToPromQL, formatNumber, metricsRead } from './promql';
 export {
