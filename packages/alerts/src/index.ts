@@ -1,4 +1,10 @@
 export {
+  DiscordWebhookNotifier,
+  type DiscordWebhookNotifierOptions,
+  type NotificationResult,
+  type WebhookMessage,
+} from './discord-webhook';
+export {
   AlertEvaluator,
   type AlertEvaluatorOptions,
   type AlertState,
