@@ -42,3 +42,4 @@ export type {
   Selector,
   Severity,
 } from './types';
+export { CommandErrorDigest, type CommandErrorDigestOptions } from './command-error-digest';
