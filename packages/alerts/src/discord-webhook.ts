@@ -9,6 +9,7 @@ import {
   MAX_EMBEDS_PER_MESSAGE,
   type NotificationKind,
 } from './internal/alert-embed';
+import { nodeHttpRequest } from './internal/node-http-request';
 import { parseWebhookUrl, type WebhookTarget } from './internal/webhook-url';
 
 /**
@@ -51,8 +52,8 @@ export interface WebhookMessage {
 
 /**
  * Sends alert notifications to a Discord webhook through discord.js' REST client, on an instance
- * and queue of its own: it never shares the bot's rate-limit budget, and it is not the bot's
- * `client.rest`, so Argus' REST metrics never count it. Sending never throws and never blocks the
+ * and queue of its own: it never shares the bot's rate-limit budget, and neither its events nor
+ * its transport (node:https, not undici) reach Argus' REST metrics. Sending never throws and never blocks the
  * caller; its own failures are counted, not alerted on.
  */
 export class DiscordWebhookNotifier {
@@ -84,6 +85,7 @@ export class DiscordWebhookNotifier {
       version: '10',
       timeout: options.timeoutMs ?? 10_000,
       retries: 1,
+      makeRequest: nodeHttpRequest,
     });
     this.rest.on('rateLimited', () => this.options.onResult?.('rate_limited'));
   }

@@ -1,3 +1,4 @@
+export { CommandErrorDigest, type CommandErrorDigestOptions } from './command-error-digest';
 export {
   DiscordWebhookNotifier,
   type DiscordWebhookNotifierOptions,
@@ -14,6 +15,13 @@ export {
   NOT_VISIBLE_IN_PROCESS,
   type SkippedAlert,
 } from './evaluator';
+export {
+  type AlertsView,
+  type InBotAlerting,
+  type InBotAlertingInit,
+  NOTIFICATIONS_METRIC,
+  startInBotAlerting,
+} from './in-bot-alerting';
 export { type ArgusRuleOptions, type ResolvedRuleOptions, resolveRuleOptions } from './options';
 export { conditionToPromQL, exprToPromQL, formatNumber, metricsRead } from './promql';
 export {
@@ -42,4 +50,3 @@ export type {
   Selector,
   Severity,
 } from './types';
-export { CommandErrorDigest, type CommandErrorDigestOptions } from './command-error-digest';

@@ -260,6 +260,8 @@ export interface AlertingOptions {
   alertRepeatInterval?: number;
   /** Seconds between two command error digests (at most one per interval). Env: ARGUS_ERROR_DIGEST_INTERVAL. Default 300. */
   errorDigestInterval?: number;
+  /** Where alert messages link to: the dashboard as the operator reaches it. Env: ARGUS_ALERT_DASHBOARD_URL. Default none. */
+  alertDashboardUrl?: string;
 }
 
 export interface AlertingConfig {
@@ -268,6 +270,7 @@ export interface AlertingConfig {
   readonly alertWebhookUrl: string | undefined;
   readonly alertRepeatInterval: number;
   readonly errorDigestInterval: number;
+  readonly alertDashboardUrl: string | undefined;
 }
 
 const ALERTING_SPECS: Record<keyof AlertingOptions, Spec> = {
@@ -276,6 +279,7 @@ const ALERTING_SPECS: Record<keyof AlertingOptions, Spec> = {
   alertWebhookUrl: { env: ['ARGUS_ALERT_WEBHOOK_URL'], kind: 'secret', file: true },
   alertRepeatInterval: { env: ['ARGUS_ALERT_REPEAT_INTERVAL'], kind: 'int', min: 60, max: 604_800 },
   errorDigestInterval: { env: ['ARGUS_ERROR_DIGEST_INTERVAL'], kind: 'int', min: 10, max: 86_400 },
+  alertDashboardUrl: { env: ['ARGUS_ALERT_DASHBOARD_URL'], kind: 'url' },
 };
 
 const ALERTING_DEFAULTS = {
@@ -284,6 +288,7 @@ const ALERTING_DEFAULTS = {
   alertWebhookUrl: undefined,
   alertRepeatInterval: 14_400,
   errorDigestInterval: 300,
+  alertDashboardUrl: undefined,
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { startInBotAlerting } from '@argus/alerts';
 import {
   type ArgusConfig,
   type ArgusOptions,
@@ -177,6 +178,11 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   }
 
   if (tracing) subscribers.push(tracing.subscriber);
+  // In-bot alerts (issue 13): the evaluator, webhook and error digest in one call.
+  const alerting = config.alerts
+    ? startInBotAlerting({ config, snapshot: () => prometheus.snapshot(), registry, guard, logger })
+    : undefined;
+  if (alerting?.subscriber) subscribers.push(alerting.subscriber);
   const otlpPush: OtlpPushHandle | undefined =
     config.otlpEndpoint !== undefined
       ? startOtlpPush(config, { snapshot: () => prometheus.snapshot(), registry, health, guard, logger })
@@ -223,6 +229,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
           }),
         }
       : {}),
+    ...(alerting ? { alerts: { token: config.dashboardAuthToken, view: () => alerting.view() } } : {}),
     ...(history
       ? {
           analytics: {
@@ -279,6 +286,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       closed = true;
       client.off('clientReady', onReady);
       stopReporting?.();
+      alerting?.close();
       instrumentation.close();
       gauges.close();
       release();
