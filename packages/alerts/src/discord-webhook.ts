@@ -155,6 +155,8 @@ export class DiscordWebhookNotifier {
   /** Stops sending; queued messages are dropped and counted. */
   close(): void {
     this.closed = true;
+    this.rest.clearHashSweeper();
+    this.rest.clearHandlerSweeper();
     for (const _ of this.queue.splice(0)) this.options.onResult?.('dropped');
     if (this.gapTimer) clearTimeout(this.gapTimer);
     this.wake?.();

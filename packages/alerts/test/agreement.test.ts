@@ -126,6 +126,9 @@ it('raises the same alerts as Prometheus 2.42 on the same scrape, within the tol
   expect(names(inPrometheus)).toEqual(
     expect.arrayContaining(['DiscordGlobalRateLimited', 'DiscordShardDown']),
   );
+  // And the bot fired (not only held pending) what chaos makes fire at once.
+  const botFired = [...inBot].filter(([, seen]) => seen.firing !== undefined).map(([key]) => key);
+  expect(botFired.some((key) => key.includes('"DiscordGlobalRateLimited"'))).toBe(true);
 
   const disagreements: string[] = [];
   const compare = (from: Map<string, Seen>, to: Map<string, Seen>, fromName: string, toName: string) => {
