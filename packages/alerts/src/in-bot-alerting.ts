@@ -49,7 +49,9 @@ export interface InBotAlerting {
  */
 export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
   const { config, registry, guard, logger } = init;
-  if (!registry.has(NOTIFICATIONS_METRIC)) {
+  const dashboardUrl = config.alertDashboardUrl;
+  // The counter exists only with a webhook: a bot without one exposes nothing new.
+  if (config.alertWebhookUrl && !registry.has(NOTIFICATIONS_METRIC)) {
     registry.define({
       kind: 'counter',
       name: NOTIFICATIONS_METRIC,
@@ -57,14 +59,13 @@ export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
       labelNames: ['result'],
     });
   }
-  const notifications = registry.counter(NOTIFICATIONS_METRIC);
-  const dashboardUrl = config.alertDashboardUrl;
   const notifier = config.alertWebhookUrl
     ? new DiscordWebhookNotifier({
         webhookUrl: config.alertWebhookUrl,
         ...(dashboardUrl ? { dashboardUrl } : {}),
         repeatIntervalMs: config.alertRepeatInterval * 1000,
-        onResult: (result) => guard.run('alerts:count', () => notifications.inc({ result })),
+        onResult: (result) =>
+          guard.run('alerts:count', () => registry.counter(NOTIFICATIONS_METRIC).inc({ result })),
         onError: (message) => logger.warn(`alerts: ${message}`),
       })
     : undefined;
