@@ -1,6 +1,9 @@
 import type { MetricsSnapshot, SnapshotFamily, SnapshotScalarFamily } from '@argus/core';
 import { describe, expect, it } from 'vitest';
 import { AlertEvaluator } from './evaluator';
+import { NOTIFICATIONS_METRIC } from './in-bot-alerting';
+import { metricsRead } from './promql';
+import { argusRules } from './rules';
 
 /** Snapshots built by hand at controlled times: the evaluator's input is plain data. */
 function feed() {
@@ -36,6 +39,15 @@ const counter = (labelNames: string[], series: [string[], number][]): SnapshotSc
 });
 
 describe('AlertEvaluator', () => {
+  it('has no rule that reads the notification counter, so a failing webhook never alerts itself', () => {
+    const rules = argusRules();
+    const read = [...rules.alerting, ...rules.recording].flatMap((g) =>
+      g.rules.flatMap((r) => metricsRead('condition' in r ? r.condition : r.expr)),
+    );
+    expect(read).not.toContain(NOTIFICATIONS_METRIC);
+    expect(read).toContain('argus_instrumentation_errors_total');
+  });
+
   it('leaves the alerts that read Prometheus-only metrics to Prometheus, and says so', () => {
     const { evaluator } = feed();
     expect(evaluator.skipped).toMatchInlineSnapshot(`
