@@ -9,6 +9,7 @@ import type {
 import { CommandErrorDigest } from './command-error-digest';
 import { DiscordWebhookNotifier } from './discord-webhook';
 import { AlertEvaluator, type AlertState, type SkippedAlert } from './evaluator';
+import { JsonWebhookNotifier } from './json-webhook';
 
 /** Counts every notification outcome; no rule reads it, so a failing webhook never alerts itself. */
 export const NOTIFICATIONS_METRIC = 'argus_alert_notifications_total';
@@ -32,6 +33,8 @@ export interface AlertsView {
   skipped: readonly SkippedAlert[];
   /** Whether a Discord webhook receives the alerts. */
   webhook: boolean;
+  /** Whether a JSON (Alertmanager-shaped) webhook receives them. */
+  jsonWebhook: boolean;
 }
 
 export interface InBotAlerting {
@@ -51,7 +54,7 @@ export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
   const { config, registry, guard, logger } = init;
   const dashboardUrl = config.alertDashboardUrl;
   // The counter exists only with a webhook: a bot without one exposes nothing new.
-  if (config.alertWebhookUrl && !registry.has(NOTIFICATIONS_METRIC)) {
+  if ((config.alertWebhookUrl || config.alertJsonWebhookUrl) && !registry.has(NOTIFICATIONS_METRIC)) {
     registry.define({
       kind: 'counter',
       name: NOTIFICATIONS_METRIC,
@@ -64,6 +67,15 @@ export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
         webhookUrl: config.alertWebhookUrl,
         ...(dashboardUrl ? { dashboardUrl } : {}),
         repeatIntervalMs: config.alertRepeatInterval * 1000,
+        onResult: (result) =>
+          guard.run('alerts:count', () => registry.counter(NOTIFICATIONS_METRIC).inc({ result })),
+        onError: (message) => logger.warn(`alerts: ${message}`),
+      })
+    : undefined;
+  const jsonNotifier = config.alertJsonWebhookUrl
+    ? new JsonWebhookNotifier({
+        url: config.alertJsonWebhookUrl,
+        ...(dashboardUrl ? { externalUrl: dashboardUrl } : {}),
         onResult: (result) =>
           guard.run('alerts:count', () => registry.counter(NOTIFICATIONS_METRIC).inc({ result })),
         onError: (message) => logger.warn(`alerts: ${message}`),
@@ -88,6 +100,7 @@ export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
     onError: (where, error) => guard.report(where, error),
   });
   if (notifier) evaluator.subscribe((transitions) => notifier.notify(transitions, evaluator.active()));
+  if (jsonNotifier) evaluator.subscribe((transitions) => jsonNotifier.notify(transitions));
   evaluator.start();
   return {
     evaluator,
@@ -99,11 +112,13 @@ export function startInBotAlerting(init: InBotAlertingInit): InBotAlerting {
       recent: evaluator.recent(),
       skipped: evaluator.skipped,
       webhook: notifier !== undefined,
+      jsonWebhook: jsonNotifier !== undefined,
     }),
     close() {
       evaluator.close();
       digest?.close();
       notifier?.close();
+      jsonNotifier?.close();
     },
   };
 }

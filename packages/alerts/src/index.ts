@@ -22,6 +22,12 @@ export {
   NOTIFICATIONS_METRIC,
   startInBotAlerting,
 } from './in-bot-alerting';
+export {
+  type AlertmanagerPayload,
+  alertmanagerPayload,
+  JsonWebhookNotifier,
+  type JsonWebhookNotifierOptions,
+} from './json-webhook';
 export { type ArgusRuleOptions, type ResolvedRuleOptions, resolveRuleOptions } from './options';
 export { conditionToPromQL, exprToPromQL, formatNumber, metricsRead } from './promql';
 export {

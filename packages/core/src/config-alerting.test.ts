@@ -12,7 +12,11 @@ describe('alerting options', () => {
       alertWebhookUrl: undefined,
       alertRepeatInterval: 14_400,
       errorDigestInterval: 300,
+      alertJsonWebhookUrl: undefined,
     });
+    expect(
+      resolveConfig({}, { ARGUS_ALERT_JSON_WEBHOOK_URL: 'https://hooks.example/argus' }).alertJsonWebhookUrl,
+    ).toBe('https://hooks.example/argus');
   });
 
   it('reads the webhook URL from the environment or a file, and keeps it out of error messages', () => {

@@ -262,6 +262,11 @@ export interface AlertingOptions {
   errorDigestInterval?: number;
   /** Where alert messages link to: the dashboard as the operator reaches it. Env: ARGUS_ALERT_DASHBOARD_URL. Default none. */
   alertDashboardUrl?: string;
+  /**
+   * Any URL that takes Alertmanager's webhook payload (JSON), for other tools. Env:
+   * ARGUS_ALERT_JSON_WEBHOOK_URL or ARGUS_ALERT_JSON_WEBHOOK_URL_FILE. Default none.
+   */
+  alertJsonWebhookUrl?: string;
 }
 
 export interface AlertingConfig {
@@ -271,6 +276,7 @@ export interface AlertingConfig {
   readonly alertRepeatInterval: number;
   readonly errorDigestInterval: number;
   readonly alertDashboardUrl: string | undefined;
+  readonly alertJsonWebhookUrl: string | undefined;
 }
 
 const ALERTING_SPECS: Record<keyof AlertingOptions, Spec> = {
@@ -280,6 +286,7 @@ const ALERTING_SPECS: Record<keyof AlertingOptions, Spec> = {
   alertRepeatInterval: { env: ['ARGUS_ALERT_REPEAT_INTERVAL'], kind: 'int', min: 60, max: 604_800 },
   errorDigestInterval: { env: ['ARGUS_ERROR_DIGEST_INTERVAL'], kind: 'int', min: 10, max: 86_400 },
   alertDashboardUrl: { env: ['ARGUS_ALERT_DASHBOARD_URL'], kind: 'url' },
+  alertJsonWebhookUrl: { env: ['ARGUS_ALERT_JSON_WEBHOOK_URL'], kind: 'secret', file: true },
 };
 
 const ALERTING_DEFAULTS = {
@@ -289,6 +296,7 @@ const ALERTING_DEFAULTS = {
   alertRepeatInterval: 14_400,
   errorDigestInterval: 300,
   alertDashboardUrl: undefined,
+  alertJsonWebhookUrl: undefined,
 } as const;
 
 /**
