@@ -9,6 +9,7 @@ import type {
 import { CommandErrorDigest } from './command-error-digest';
 import { DiscordWebhookNotifier } from './discord-webhook';
 import { AlertEvaluator, type AlertState, type SkippedAlert } from './evaluator';
+import { parseWebhookUrl } from './internal/webhook-url';
 import { JsonWebhookNotifier } from './json-webhook';
 
 /** Counts every notification outcome; no rule reads it, so a failing webhook never alerts itself. */
@@ -43,6 +44,27 @@ export interface InBotAlerting {
   readonly subscriber: LifecycleSubscriber | undefined;
   view(): AlertsView;
   close(): void;
+}
+
+/**
+ * Throws, naming the option, when a webhook URL cannot be used; call it before anything starts,
+ * so a bad option fails `argus()` cleanly.
+ */
+export function checkAlertingConfig(config: AlertingConfig): void {
+  if (!config.alerts) return;
+  if (config.alertWebhookUrl)
+    parseWebhookUrl(config.alertWebhookUrl, 'alertWebhookUrl (ARGUS_ALERT_WEBHOOK_URL)');
+  if (config.alertJsonWebhookUrl) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.alertJsonWebhookUrl);
+    } catch {
+      // named below
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new TypeError('alertJsonWebhookUrl (ARGUS_ALERT_JSON_WEBHOOK_URL) must be an http(s) URL');
+    }
+  }
 }
 
 /**

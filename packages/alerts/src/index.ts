@@ -17,6 +17,7 @@ export {
 } from './evaluator';
 export {
   type AlertsView,
+  checkAlertingConfig,
   type InBotAlerting,
   type InBotAlertingInit,
   NOTIFICATIONS_METRIC,

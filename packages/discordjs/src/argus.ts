@@ -1,4 +1,4 @@
-import { startInBotAlerting } from '@argus/alerts';
+import { checkAlertingConfig, startInBotAlerting } from '@argus/alerts';
 import {
   type ArgusConfig,
   type ArgusOptions,
@@ -116,6 +116,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   if (config.otlpEndpoint !== undefined) checkOtlpPackage();
   // Options are checked here, at start; the push itself starts once the registry exists.
   const gateway = config.pushgatewayUrl !== undefined ? pushgatewayFromConfig(config) : undefined;
+  checkAlertingConfig(config);
 
   const release = claimClient(client);
 

@@ -151,3 +151,20 @@ describe('alerts in a real bot', () => {
     evaluator.close();
   }, 40_000);
 });
+
+describe('a bad alert webhook option', () => {
+  it('fails argus() at once, naming the option, and never echoes the token', () => {
+    const other = makeClient(sim);
+    let message = '';
+    try {
+      argus(other, { env: {}, port: 0, alertWebhookUrl: 'https://discord.com/api/channels/1/very-secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('alertWebhookUrl (ARGUS_ALERT_WEBHOOK_URL) must be a Discord webhook URL');
+    expect(message).not.toContain('very-secret');
+    // Nothing was claimed: the client can still be instrumented.
+    const ok = argus(other, { env: {}, port: 0, serverStart: 'immediate', alerts: false });
+    return ok.close();
+  });
+});
