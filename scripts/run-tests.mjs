@@ -18,10 +18,12 @@ const filters = process.argv.slice(2);
 const DRIVES_A_BROWSER = /\b(launchChromium|playwright-core)\b/;
 
 /**
- * The files a `no-browser` run takes: what vitest itself would run (its config and the filters),
- * less the files that drive Chromium. Vitest's own `--exclude` does not reach its projects.
+ * The files a `no-browser` or `unit` run takes: what vitest itself would run (its config and the
+ * filters), less the files that drive Chromium; a `unit` run keeps only the tests beside the
+ * code (`src/`), which start no service, and the runtime check. Vitest's own `--exclude` does
+ * not reach its projects.
  */
-function filesWithoutBrowser(node, env) {
+function selectFiles(node, env, scope) {
   const list = join(mkdtempSync(join(tmpdir(), 'argus-vitest-')), 'files.json');
   const listed = spawnSync(node, [vitest, 'list', '--filesOnly', `--json=${list}`, ...filters], {
     cwd: root,
@@ -30,7 +32,10 @@ function filesWithoutBrowser(node, env) {
   });
   if (listed.status !== 0) return undefined;
   const files = [...new Set(JSON.parse(readFileSync(list, 'utf8')).map((entry) => entry.file))];
-  return files.filter((file) => !DRIVES_A_BROWSER.test(readFileSync(file, 'utf8'))).sort();
+  return files
+    .filter((file) => scope !== 'unit' || file.includes('/src/') || file.endsWith(RUNTIME_TEST))
+    .filter((file) => !DRIVES_A_BROWSER.test(readFileSync(file, 'utf8')))
+    .sort();
 }
 
 const hostMajor = Number(process.versions.node.split('.')[0]);
@@ -49,7 +54,11 @@ const totals = { passed: 0, failed: 0 };
 let failedRuns = 0;
 const lines = [];
 for (const run of runs) {
-  const what = run.scope === 'all' ? 'every test' : 'every test but the browser ones';
+  const what = {
+    all: 'every test',
+    'no-browser': 'every test but the browser ones',
+    unit: 'the unit tests (src/) and the runtime check',
+  }[run.scope];
   console.log(`\n[test] vitest on ${run.label}: ${what}`);
   const outcome = runVitest(run);
   totals.passed += outcome.passed;
@@ -74,8 +83,8 @@ function runVitest(run) {
   // The runtime test checks it really runs on this major.
   env.EXPECT_NODE_MAJOR = String(run.major);
   let selection = filters;
-  if (run.scope === 'no-browser') {
-    const files = filesWithoutBrowser(run.node, env);
+  if (run.scope !== 'all') {
+    const files = selectFiles(run.node, env, run.scope);
     if (files === undefined)
       return { ok: false, passed: 0, failed: 0, problem: 'vitest could not list the tests' };
     if (files.length === 0 && filters.length > 0)

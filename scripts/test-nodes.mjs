@@ -5,11 +5,12 @@ import { join } from 'node:path';
 
 /**
  * `scope: 'all'` runs every test file; `'no-browser'` leaves out the files that drive Chromium
- * (they prove the dashboard, which does not depend on the bot's Node version).
+ * (they prove the dashboard, which does not depend on the bot's Node version); `'unit'` runs only
+ * the tests beside the code (`src/`), which start no service, plus the runtime check.
  */
 export const TEST_NODES = [
   { major: 24, version: '24.21.0', scope: 'all' },
-  { major: 22, version: '22.23.3', scope: 'no-browser' },
+  { major: 22, version: '22.23.3', scope: 'unit' },
 ];
 
 /** Where the `node` package keeps its binary for one entry of TEST_NODES. */

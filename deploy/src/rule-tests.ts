@@ -308,6 +308,47 @@ export const ALERT_CASES: AlertCase[] = [
     evalTime: '20m',
     fires: [],
   },
+  ...(
+    [
+      ['ArgusOtlpExportsFailing', 'argus_otlp_exports_total'],
+      ['ArgusPushgatewayPushesFailing', 'argus_pushgateway_pushes_total'],
+    ] as const
+  ).flatMap(([alert, metric]) => [
+    {
+      name: `every ${metric} attempt fails for 25 minutes`,
+      alert,
+      series: [
+        s(metric, { ...c, result: 'success' }, '5x30'),
+        s(metric, { ...c, result: 'failure' }, '0+1x30'),
+      ],
+      evalTime: '25m',
+      fires: [{ labels: { ...c }, value: '15' }],
+    },
+    {
+      name: `${metric}: one failure among successes`,
+      alert,
+      series: [
+        s(metric, { ...c, result: 'success' }, '0+1x30'),
+        s(metric, { ...c, result: 'failure' }, '0x10 1x20'),
+      ],
+      evalTime: '25m',
+      fires: [],
+    },
+  ]),
+  {
+    name: 'spans dropped for 20 minutes',
+    alert: 'ArgusTraceSpansDropped',
+    series: [s('argus_tracing_spans_dropped_total', { ...c, reason: 'export_failed' }, '0+2x30')],
+    evalTime: '25m',
+    fires: [{ labels: { ...c, reason: 'export_failed' }, value: '20' }],
+  },
+  {
+    name: 'spans dropped once, long ago',
+    alert: 'ArgusTraceSpansDropped',
+    series: [s('argus_tracing_spans_dropped_total', { ...c, reason: 'queue_full' }, '0 4x30')],
+    evalTime: '25m',
+    fires: [],
+  },
   {
     name: 'a group last pushed 15 minutes ago',
     alert: 'ArgusPushgatewayGroupStale',

@@ -2,6 +2,7 @@ import { createEffect, createSignal, For, type JSX, Match, onCleanup, Show, Swit
 import { ConnectionStatus, StaleBanner } from './components/Status';
 import { TokenPrompt } from './components/TokenPrompt';
 import { Analytics } from './sections/Analytics';
+import { Fleet } from './sections/Fleet';
 import { Gateway } from './sections/Gateway';
 import { Grafana } from './sections/Grafana';
 import { Health } from './sections/Health';
@@ -12,6 +13,8 @@ import { Setup } from './sections/Setup';
 import { type Dashboard, DashboardContext, useDashboard, WINDOWS } from './state';
 
 export const SECTIONS = [
+  // Only a sharding manager's dashboard (its /api/config says `fleet`) shows this one.
+  { id: 'fleet', label: 'Fleet' },
   { id: 'overview', label: 'Overview' },
   { id: 'interactions', label: 'Interactions' },
   { id: 'gateway', label: 'Gateway' },
@@ -45,7 +48,7 @@ function useRoute() {
 type Needs = 'frames' | 'config' | 'nothing';
 
 function needsOf(route: SectionId): Needs {
-  return route === 'grafana' ? 'nothing' : route === 'analytics' ? 'config' : 'frames';
+  return route === 'grafana' ? 'nothing' : route === 'analytics' || route === 'fleet' ? 'config' : 'frames';
 }
 
 /** The token prompt on 401; until what the section needs arrived, a waiting or offline message. */
@@ -113,7 +116,7 @@ export function App(props: { dashboard: Dashboard }) {
             Argus
           </a>
           <nav class="nav" aria-label="Sections">
-            <For each={SECTIONS}>
+            <For each={SECTIONS.filter((s) => s.id !== 'fleet' || dash.config()?.fleet === true)}>
               {(s) => (
                 <a
                   href={`#/${s.id}`}
@@ -191,9 +194,14 @@ export function App(props: { dashboard: Dashboard }) {
               <Setup />
             </Match>
             <Match when={true}>
-              <DataGate needs={needsOf(route())}>
+              <DataGate
+                needs={route() === 'fleet' && dash.config()?.fleet !== true ? 'frames' : needsOf(route())}
+              >
                 <Switch>
-                  <Match when={route() === 'overview'}>
+                  <Match when={route() === 'fleet' && dash.config()?.fleet === true}>
+                    <Fleet />
+                  </Match>
+                  <Match when={route() === 'overview' || route() === 'fleet'}>
                     <Overview />
                   </Match>
                   <Match when={route() === 'interactions'}>

@@ -1,4 +1,5 @@
 import { type Argus, type ArgusInit, argus } from '@argus/discordjs';
+import { prometheus } from '@argus/prometheus';
 import {
   ActionRowBuilder,
   type AutocompleteInteraction,
@@ -196,7 +197,9 @@ export function createExampleBot(
     ...cacheOptions,
     ...clientOptions,
   });
-  const metrics = argus(client, argusOptions);
+  // Adapters composed in code; ARGUS_* variables tune them (and add OTLP push, tracing and
+  // analytics when set).
+  const metrics = argus(client, { metrics: [prometheus()], ...argusOptions });
 
   // One line per handler opts it into command metrics (duration, outcome, error type).
   const onSlash = metrics.wrapCommand(slashCommand);

@@ -110,7 +110,7 @@ export const gatewayHook: Workload = {
         },
       ],
       async conclude(rows) {
-        const exposition = await mixHandle.prometheus.render('text');
+        const exposition = await mixHandle.prometheus!.render('text');
         let counted = 0;
         for (const m of exposition.matchAll(/_gateway_events_total\{[^}]*\} (\d+)/g)) counted += Number(m[1]);
         return [

@@ -7,6 +7,7 @@
 // clickhouse-server come after everything else, so neither can disturb the other measurements.
 import type { Workload } from '../harness';
 import { alertEvaluation } from './alert-evaluation';
+import { botWithoutPrometheus } from './bot-without-prometheus';
 import { bundleSize } from './bundle-size';
 import { counterInc } from './counter';
 import { e2eGateway } from './e2e-gateway';
@@ -48,6 +49,7 @@ export const workloads: readonly Workload[] = [
   alertEvaluation,
   otlpExport,
   otlpHotPath,
+  botWithoutPrometheus,
   shardingReport,
   shardingManager,
   sinkEnqueue,

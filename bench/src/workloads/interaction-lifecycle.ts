@@ -164,7 +164,7 @@ export const interactionLifecycle: Workload = {
       ],
       async conclude(rows) {
         const notes = overheads(rows);
-        const exposition = await handle.prometheus.render('text');
+        const exposition = await handle.prometheus!.render('text');
         let observed = 0;
         for (const m of exposition.matchAll(/_interaction_response_seconds_count\{[^}]*\} (\d+)/g)) {
           observed += Number(m[1]);

@@ -59,7 +59,7 @@ export const scrapeUnderLoad: Workload = {
       throw error;
     });
     const url = `${bot.url}/metrics`;
-    const bare = await startBareServer(await bot.argus!.prometheus.render('text')).catch(
+    const bare = await startBareServer(await bot.argus!.prometheus!.render('text')).catch(
       async (error: unknown) => {
         await scraper.stop();
         await bot.stop();
@@ -156,7 +156,7 @@ export const scrapeUnderLoad: Workload = {
         const renders: number[] = [];
         for (let i = 0; i < 50; i++) {
           const start = performance.now();
-          await bot.argus!.prometheus.render('text');
+          await bot.argus!.prometheus!.render('text');
           renders.push(performance.now() - start);
         }
         return [

@@ -410,7 +410,83 @@ export function argusRules(options: ArgusRuleOptions = {}): ArgusRules {
       description:
         '{{ $value | humanize }} per-guild analytics events were dropped ({{ $labels.reason }}) in 10 minutes on cluster {{ $labels.cluster }}.',
       runbook:
-        'overflow: ClickHouse is slower than the bot produces events or is down; check argus_subsystem_up{subsystem="analytics"} and raise ARGUS_HISTORY_QUEUE_CAPACITY if bursts are normal. shutdown: the bot stopped before the queue was flushed.',
+        'overflow: ClickHouse is slower than the bot produces events or is down; check argus_subsystem_up{subsystem="sink"} and raise ARGUS_HISTORY_QUEUE_CAPACITY if bursts are normal. shutdown: the bot stopped before the queue was flushed.',
+    },
+    ...(
+      [
+        [
+          'ArgusOtlpExportsFailing',
+          n.otlpExports,
+          'OTLP metric exports',
+          'the collector (ARGUS_OTLP_ENDPOINT)',
+        ],
+        [
+          'ArgusPushgatewayPushesFailing',
+          n.pushgatewayPushes,
+          'Pushgateway pushes',
+          'the Pushgateway (ARGUS_PUSHGATEWAY_URL)',
+        ],
+      ] as const
+    ).map(
+      ([alert, metric, what, where]): AlertRule => ({
+        alert,
+        // Tried and never succeeded for a quarter of an hour: one failed attempt is not an outage.
+        condition: {
+          kind: 'all',
+          of: [
+            {
+              kind: 'threshold',
+              expr: {
+                kind: 'sum-increase',
+                metric,
+                match: { result: 'failure' },
+                window: '15m',
+                by: ['cluster'],
+              },
+              op: '>',
+              threshold: 0,
+            },
+            {
+              kind: 'threshold',
+              expr: {
+                kind: 'sum-increase',
+                metric,
+                match: { result: 'success' },
+                window: '15m',
+                by: ['cluster'],
+              },
+              op: '==',
+              threshold: 0,
+            },
+          ],
+        },
+        for: '5m',
+        severity: 'warning',
+        summary: `${what} failing on {{ $labels.cluster }}`,
+        description: `Every one of the ${what} of cluster {{ $labels.cluster }} failed for 15 minutes: the metrics there are stale. The bot itself is not affected.`,
+        runbook: `The bot log has the reason, logged once by Argus (a refused token, a wrong URL, ${where} down or unreachable). Pushing resumes by itself once it answers.`,
+      }),
+    ),
+    {
+      alert: 'ArgusTraceSpansDropped',
+      condition: {
+        kind: 'threshold',
+        expr: {
+          kind: 'sum-increase',
+          metric: n.tracingSpansDropped,
+          window: '10m',
+          by: ['cluster', 'reason'],
+        },
+        op: '>',
+        threshold: 0,
+      },
+      for: '10m',
+      severity: 'info',
+      summary: 'Trace spans dropped on {{ $labels.cluster }} ({{ $labels.reason }})',
+      description:
+        '{{ $value | humanize }} spans of cluster {{ $labels.cluster }} never reached the trace collector in 10 minutes ({{ $labels.reason }}).',
+      runbook:
+        'export_failed or queue_full: is the collector (ARGUS_TRACING_ENDPOINT) up and fast enough? pending_full or trace_too_large: very busy or very long interactions; lower the sample ratio.',
     },
     {
       alert: 'ArgusPushgatewayGroupStale',

@@ -17,6 +17,7 @@ export {
   validateLimit,
   type WindowInput,
 } from '@argus/core';
+export { clickhouse } from './adapter';
 export { type CreateEngineOptions, createEngine, DEFAULT_EMBEDDED_PATH } from './create';
 export {
   CHDB_MISSING,
@@ -52,4 +53,5 @@ export {
   versionAtLeast,
 } from './schema';
 export { BACKLOG_BATCHES, ClickHouseSink, type ClickHouseSinkOptions } from './sink';
+export type { ClickHouseAnalytics, ClickHouseOptions } from './types';
 export { ClickHouseWriter, type ClickHouseWriterOptions } from './writer';

@@ -326,7 +326,9 @@ describe('event loop', () => {
       `embedded query ${took.toFixed(0)} ms, probe ticks ${ticks}, max gap ${maxGap.toFixed(1)} ms`,
     );
     expect(took).toBeGreaterThan(300); // long enough for a block to show
-    expect(maxGap).toBeLessThan(150);
-    expect(ticks).toBeGreaterThan(took / 10 / 3);
+    // A query run on the loop would show as one gap as long as the query; off the loop the probe
+    // keeps ticking. Relative bounds, so a loaded machine slows both sides alike.
+    expect(maxGap).toBeLessThan(took / 2);
+    expect(ticks).toBeGreaterThan(took / 10 / 5);
   });
 });

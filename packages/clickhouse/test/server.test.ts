@@ -193,8 +193,9 @@ async function serverUp(): Promise<boolean> {
   }
 }
 
-// Liveness: a 10 ms setInterval probe runs through every test; its largest gap must stay far from
-// anything a bot would notice. A generous bound: this is not a performance threshold.
+// Liveness: a 10 ms setInterval probe runs through every test; its largest gap catches a sink that
+// blocks the loop synchronously (a sync wait on the server would freeze it for seconds). The
+// bound is far above scheduling noise on a loaded machine: speed is measured in bench/, not here.
 let probe: { timer: NodeJS.Timeout; last: number; maxGap: number } | undefined;
 
 beforeEach(() => {
@@ -218,7 +219,7 @@ afterEach(async () => {
     } catch {}
   }
   if (!(await serverUp())) await ch.restart();
-  expect(state.maxGap, 'largest gap of a 10 ms setInterval probe (ms)').toBeLessThan(200);
+  expect(state.maxGap, 'largest gap of a 10 ms setInterval probe (ms)').toBeLessThan(5_000);
 });
 
 describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
@@ -551,7 +552,8 @@ describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
     const report = await sink.close(deadlineMs);
     const elapsed = performance.now() - started;
     expect(report).toEqual({ flushed: 0, unflushed: 70 });
-    expect(elapsed).toBeLessThan(deadlineMs + 150);
+    // By its deadline, not after the retries' backoff (seconds); the slack absorbs a loaded machine.
+    expect(elapsed).toBeLessThan(deadlineMs + 2_000);
     expect(dropped.counts).toEqual({ shutdown: 70 });
     expect(sink.stats()).toMatchObject({ produced: 100, written: 30, dropped: 70, queued: 0 });
     // Recording after close is counted too, never queued.

@@ -1,3 +1,10 @@
+export type {
+  AdapterContext,
+  AdapterRole,
+  AdapterRuntime,
+  ArgusAdapter,
+  SnapshotBackend,
+} from './adapter';
 export {
   AnalyticsParamError,
   type AnalyticsSource,
@@ -69,7 +76,7 @@ export {
 } from './exposition';
 export { describeError, FailOpenGuard, type FailOpenGuardOptions } from './guard';
 export { HealthState } from './health';
-export { FORBIDDEN_LABELS, isForbiddenLabel } from './internal/names';
+export { FORBIDDEN_LABELS, isForbiddenLabel } from './label-rules';
 export {
   type CommandKind,
   type CommandRecord,
@@ -83,6 +90,8 @@ export {
   type ShardLifecycleState,
 } from './lifecycle';
 export { createLogger, type LogFormat, silentLogger } from './logger';
+export { MetricStore } from './metric-store';
+export { NOTABLE_TRACES_KEPT, type NotableOutcome, type NotableTrace } from './notable-trace';
 export { isThenable, observeCall } from './observe-call';
 export { RateLimitedLog, type RateLimitedLogOptions } from './rate-limited-log';
 export { MetricsRecorder, type MetricsRecorderOptions } from './recorders/metrics-recorder';

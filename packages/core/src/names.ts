@@ -43,6 +43,10 @@ export function metricNames(namespace: string) {
     eventsDropped: 'argus_history_events_dropped_total',
     eventsWritten: 'argus_history_events_written_total',
     historyQueued: 'argus_history_queue_events',
+    // Defined by the optional adapters when they run; named here so boards and rules agree.
+    otlpExports: 'argus_otlp_exports_total',
+    pushgatewayPushes: 'argus_pushgateway_pushes_total',
+    tracingSpansDropped: 'argus_tracing_spans_dropped_total',
   });
 }
 

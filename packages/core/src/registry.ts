@@ -1,6 +1,6 @@
 import { MetricDefinitionError, UnknownMetricError } from './errors';
 import { FailOpenGuard } from './guard';
-import { isForbiddenLabel, isValidLabelName, isValidMetricName } from './internal/names';
+import { isForbiddenLabel, isValidLabelName, isValidMetricName } from './label-rules';
 import type {
   BackendMetricDef,
   CounterSeries,

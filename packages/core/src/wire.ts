@@ -16,6 +16,7 @@ export {
   validateGuildId,
 } from './analytics';
 export { INTERACTION_TYPES, RESPONSE_DEADLINE_MS } from './lifecycle';
+export { NOTABLE_TRACES_KEPT, type NotableOutcome, type NotableTrace } from './notable-trace';
 export type {
   MetricsSnapshot,
   SnapshotFamily,

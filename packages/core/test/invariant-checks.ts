@@ -2,7 +2,7 @@
 // finds, so a test can assert both that the tree is clean and that a planted violation is caught.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { FORBIDDEN_LABELS } from '../src/internal/names';
+import { FORBIDDEN_LABELS } from '../src/label-rules';
 import type { BackendMetricDef } from '../src/types';
 
 export interface SourceFile {

@@ -1,22 +1,27 @@
 import { checkAlertingConfig, startInBotAlerting } from '@argus/alerts';
 import {
+  type AdapterContext,
+  type AdapterRuntime,
+  type ArgusAdapter,
   type ArgusConfig,
   type ArgusOptions,
   type Catalogue,
   createLogger,
   createTelemetry,
   defineCatalogue,
-  defineHistoryQueueGauge,
   type Env,
+  type ExpositionFormat,
   FailOpenGuard,
   HealthState,
   type LifecycleSubscriber,
   type Logger,
   type MetricNames,
   MetricRegistry,
+  MetricStore,
   MetricsRecorder,
-  PerGuildRecorder,
+  type MetricsSnapshot,
   resolveConfig,
+  type SnapshotBackend,
   type Telemetry,
   version,
 } from '@argus/core';
@@ -27,7 +32,7 @@ import {
   instrumentDiscordClient,
   type WrapCommandOptions,
 } from '@argus/core/discordjs';
-import { PrometheusAdapter, type PushgatewayPush, pushgateway } from '@argus/prometheus';
+import type { PrometheusMetrics } from '@argus/prometheus';
 import {
   createApp,
   dashboardOptions,
@@ -36,21 +41,16 @@ import {
   warnIfDashboardUnprotected,
 } from '@argus/server';
 import { type Client, version as discordjsVersion, type Interaction, type Message } from 'discord.js';
+import { environmentAdapters } from './environment-adapters';
 import { guildDirectory } from './guild-directory';
-import { checkHistoryPackages, createHistory, type History, type HistoryRetry } from './history';
-import { checkShardingPackage, forwardedHistory, forwardsHistory, reportToManager } from './manager-reporter';
+import type { HistoryRetry } from './history';
+import { checkShardingPackage, reportToManager } from './manager-reporter';
 import { isInstalled } from './optional';
-import { checkOtlpPackage, type OtlpPushHandle, startOtlpPush } from './otlp-push';
-import { checkTracingPackages, createTracing } from './tracing';
 
-/** How long `close()` lets queued per-guild events reach ClickHouse. */
-const HISTORY_CLOSE_DEADLINE_MS = 5_000;
+/** How long `close()` lets each adapter flush (queued analytics, a last OTLP export, a Pushgateway delete). */
+const ADAPTER_CLOSE_DEADLINE_MS = 5_000;
 /** Subsystems reported by /readyz that do not make the bot unready: analytics is never critical. */
 const NOT_GATING_READINESS = new Set(['sink', 'otlp', 'pushgateway']);
-/** How long `close()` lets the last OTLP export reach the collector. */
-const OTLP_CLOSE_DEADLINE_MS = 5_000;
-/** How long `close()` lets the Pushgateway delete the bot's group. */
-const PUSHGATEWAY_CLOSE_DEADLINE_MS = 5_000;
 
 export interface ArgusInit extends ArgusOptions {
   /** Where Argus logs. Default: one line per record on stderr, in `logFormat`. */
@@ -70,12 +70,40 @@ export interface ArgusInit extends ArgusOptions {
    * `lifecycle:<name>` and never reaches the bot.
    */
   subscribers?: readonly LifecycleSubscriber[];
+  /**
+   * Where metrics go, composed in code: `[prometheus()]`, `[otlp({ url })]`, both, plus
+   * `pushgateway({ url })` beside `prometheus()`. Given here, it replaces the default Prometheus
+   * backend; OTLP and Pushgateway push set by variables still join unless the list has that kind.
+   * Default: Prometheus, plus OTLP and Pushgateway push when their variables are set.
+   */
+  metrics?: ArgusAdapter | readonly ArgusAdapter[];
+  /** Interaction tracing, e.g. `tracing()` from @argus/tracing. Default: `enableTracing`. */
+  tracing?: ArgusAdapter;
+  /** Per-guild analytics, e.g. `clickhouse({ dsn })` from @argus/clickhouse. Default: `enablePerGuild`. */
+  analytics?: ArgusAdapter;
+}
+
+/**
+ * What argus() exposes of its Prometheus backend. Structural, so a bot without @argus/prometheus
+ * (OTLP only) type-checks without it; `PrometheusAdapter` from that package satisfies it.
+ */
+export interface PrometheusExposition {
+  /** The exposition as text (`/metrics` serves the same). */
+  render(format?: ExpositionFormat): Promise<string>;
+  /** The same as UTF-8 bytes, with nothing left to encode. */
+  renderBytes(format?: ExpositionFormat): Promise<Uint8Array>;
+  /** The `Content-Type` of a format. */
+  contentType(format?: ExpositionFormat): string;
+  snapshot(): Promise<MetricsSnapshot>;
 }
 
 export interface Argus extends Telemetry {
   readonly config: ArgusConfig;
   readonly registry: MetricRegistry;
-  readonly prometheus: PrometheusAdapter;
+  /** The Prometheus backend (`render()`, its prom-client `registry`) when `prometheus()` is attached. */
+  readonly prometheus: PrometheusExposition | undefined;
+  /** Every metric at one instant, whatever backends are attached (what the dashboard shows). */
+  snapshot(): Promise<MetricsSnapshot>;
   readonly health: HealthState;
   readonly names: MetricNames;
   /** Resolves when the server is listening, or to undefined when it could not start (the bot runs on). */
@@ -108,20 +136,53 @@ export interface Argus extends Telemetry {
  * after that ever throws into the bot.
  */
 export function argus(client: Client, init: ArgusInit = {}): Argus {
-  const { logger: givenLogger, env, historyRetry, subscribers: extraSubscribers, ...options } = init;
+  const {
+    logger: givenLogger,
+    env,
+    historyRetry,
+    subscribers: extraSubscribers,
+    metrics: givenMetrics,
+    tracing: givenTracing,
+    analytics: givenAnalytics,
+    ...options
+  } = init;
   const config = resolveConfig(options, env);
-  if (config.enablePerGuild && !forwardsHistory(config)) checkHistoryPackages(config);
+  const given = {
+    metrics: givenMetrics !== undefined ? checkAdapters('metrics', givenMetrics) : undefined,
+    tracing: givenTracing !== undefined ? checkAdapters('tracing', givenTracing)[0] : undefined,
+    analytics: givenAnalytics !== undefined ? checkAdapters('analytics', givenAnalytics)[0] : undefined,
+  };
+  const fromEnvironment = environmentAdapters(
+    config,
+    {
+      metrics: given.metrics,
+      tracing: given.tracing !== undefined,
+      analytics: given.analytics !== undefined,
+    },
+    historyRetry,
+  );
   checkShardingPackage(config);
-  if (config.enableTracing) checkTracingPackages();
-  if (config.otlpEndpoint !== undefined) checkOtlpPackage();
-  // Options are checked here, at start; the push itself starts once the registry exists.
-  const gateway = config.pushgatewayUrl !== undefined ? pushgatewayFromConfig(config) : undefined;
+  // Adapters that keep series come first: the others (OTLP, Pushgateway) read from them.
+  const metricAdapters = [...(given.metrics ?? []), ...fromEnvironment.metrics].sort(
+    (a, b) => Number(b.backend !== undefined) - Number(a.backend !== undefined),
+  );
+  if (
+    metricAdapters.some((a) => a.kind === 'pushgateway') &&
+    !metricAdapters.some((a) => a.kind === 'prometheus')
+  )
+    throw new TypeError(
+      'argus() option metrics: pushgateway() pushes the Prometheus exposition; add prometheus() beside it',
+    );
+  const tracingAdapter = given.tracing ?? fromEnvironment.tracing;
+  const analyticsAdapter = given.analytics ?? fromEnvironment.analytics;
   checkAlertingConfig(config);
 
   const release = claimClient(client);
 
   const logger = givenLogger ?? createLogger(config.logFormat);
   const guard = new FailOpenGuard({ logger });
+  if (!analyticsAdapter && config.clickhouseDsn !== undefined)
+    logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
   const registry = new MetricRegistry({
     defaultLabels: { cluster: config.clusterId },
     labelValueCap: config.labelValueCap,
@@ -129,12 +190,16 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   });
   const health = new HealthState();
   health.enable('server');
-  const prometheus = new PrometheusAdapter({
-    processMetrics: config.processMetrics,
-    processMetricsLabels: { cluster: config.clusterId },
-    guard,
-  });
-  registry.attach(prometheus);
+
+  // One store of series values: the backends that keep them (Prometheus), else core's own, so
+  // nothing is recorded twice and the dashboard works whatever is attached.
+  const backends: SnapshotBackend[] = metricAdapters.flatMap((adapter) =>
+    adapter.backend ? [adapter.backend({ config, guard, clusterId: config.clusterId })] : [],
+  );
+  if (backends.length === 0) backends.push(new MetricStore());
+  for (const backend of backends) registry.attach(backend);
+  const store = backends[0]!;
+  const snapshot = async (): Promise<MetricsSnapshot> => store.snapshot();
 
   // The catalogue first: every recorder below gets its typed handles.
   const gauges = new ClientGauges(client, guard);
@@ -150,55 +215,49 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     node_version: process.versions.node,
   });
 
-  const tracing = config.enableTracing ? createTracing(config, { registry, guard, logger }) : undefined;
-  const subscribers: LifecycleSubscriber[] = [
-    new MetricsRecorder(catalogue, tracing ? { traceIdOf: (subject) => tracing.traceIdOf(subject) } : {}),
-  ];
-  let history: History | undefined;
-  if (config.enablePerGuild) {
-    const dropped = catalogue.eventsDropped;
-    const written = catalogue.eventsWritten.labels();
-    // In a sharded bot on the embedded engine, the manager owns the store: events go there.
-    const opened = (forwardsHistory(config) ? forwardedHistory : createHistory)(config, {
+  // Started in order: metrics (so Pushgateway finds Prometheus' renderer), analytics, tracing.
+  const started: { adapter: ArgusAdapter; runtime: AdapterRuntime }[] = [];
+  let render: AdapterContext['render'];
+  const startAdapter = (adapter: ArgusAdapter): AdapterRuntime => {
+    const context: AdapterContext = {
+      config,
+      registry,
+      catalogue,
+      snapshot,
+      ...(render ? { render } : {}),
+      clusterId: config.clusterId,
       health,
       guard,
       logger,
-      onDrop: (reason, count) => dropped.labels(reason).inc(count),
-      onWritten: (count) => written.inc(count),
-      ...(historyRetry ? { retry: historyRetry } : {}),
-    });
-    history = opened;
-    defineHistoryQueueGauge(registry, config.namespace, () => opened.stats().queued);
-    subscribers.push(new PerGuildRecorder(opened.sink, config.clusterId));
-    if (config.dashboardAuthToken === undefined && !forwardsHistory(config))
-      logger.warn(
-        'per-guild analytics is recording, but /api/analytics/* answers 403 until a dashboard token is set (ARGUS_DASHBOARD_AUTH_TOKEN)',
-      );
-  } else if (config.clickhouseDsn !== undefined) {
-    logger.info('clickhouseDsn is set but enablePerGuild is off: per-guild analytics stays off');
+    };
+    const runtime = adapter.start(context);
+    started.push({ adapter, runtime });
+    return runtime;
+  };
+  let metricsRenderer: AdapterRuntime['metrics'];
+  for (const adapter of metricAdapters) {
+    const runtime = startAdapter(adapter);
+    render ??= runtime.render;
+    metricsRenderer ??= runtime.metrics;
   }
+  const analytics = analyticsAdapter ? startAdapter(analyticsAdapter) : undefined;
+  const tracing = tracingAdapter ? startAdapter(tracingAdapter) : undefined;
+  const traceIdOf = tracing?.traceIdOf;
 
-  if (tracing) subscribers.push(tracing.subscriber);
   // In-bot alerts (issue 13): the evaluator, webhook and error digest in one call.
   const alerting = config.alerts
-    ? startInBotAlerting({ config, snapshot: () => prometheus.snapshot(), registry, guard, logger })
+    ? startInBotAlerting({ config, snapshot, registry, guard, logger })
     : undefined;
-  if (alerting?.subscriber) subscribers.push(alerting.subscriber);
-  const otlpPush: OtlpPushHandle | undefined =
-    config.otlpEndpoint !== undefined
-      ? startOtlpPush(config, { snapshot: () => prometheus.snapshot(), registry, health, guard, logger })
-      : undefined;
-
-  const pushgatewayPush: PushgatewayPush | undefined = gateway?.start({
-    render: () => prometheus.render('text'),
-    registry,
-    clusterId: config.clusterId,
-    health,
-    guard,
-    logger,
-  });
-
-  if (extraSubscribers) subscribers.push(...extraSubscribers);
+  const subscribers: LifecycleSubscriber[] = [
+    new MetricsRecorder(catalogue, traceIdOf ? { traceIdOf } : {}),
+    ...(analytics?.subscribers ?? []),
+    ...(tracing?.subscribers ?? []),
+    ...started
+      .filter(({ adapter }) => adapter.role === 'metrics')
+      .flatMap(({ runtime }) => runtime.subscribers ?? []),
+    ...(alerting?.subscriber ? [alerting.subscriber] : []),
+    ...(extraSubscribers ?? []),
+  ];
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
     subscribers,
     guard,
@@ -209,7 +268,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
 
   const app = createApp({
     config,
-    metrics: (format) => prometheus.renderBytes(format),
+    ...(metricsRenderer ? { metrics: metricsRenderer } : {}),
     readiness: () => {
       const checks: Record<string, boolean> = { client: client.isReady() };
       let ready = checks.client === true;
@@ -225,16 +284,17 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       ? {
           dashboard: dashboardOptions(config, {
             version,
-            analytics: history !== undefined,
-            snapshot: () => prometheus.snapshot(),
+            analytics: analytics?.analytics !== undefined,
+            snapshot,
+            ...(tracing?.notableTraces ? { notableTraces: tracing.notableTraces } : {}),
           }),
         }
       : {}),
     ...(alerting ? { alerts: { token: config.dashboardAuthToken, view: () => alerting.view() } } : {}),
-    ...(history
+    ...(analytics?.analytics
       ? {
           analytics: {
-            source: history.analytics,
+            source: analytics.analytics,
             token: config.dashboardAuthToken,
             guilds: guildDirectory(client),
           },
@@ -243,9 +303,10 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   });
 
   // Under a sharding manager the child reports to it, and serves a port only when asked to.
+  const renderText = render;
   const stopReporting =
-    config.managedChild && config.reportToManager
-      ? reportToManager(config, client, prometheus, guard)
+    config.managedChild && config.reportToManager && renderText
+      ? reportToManager(config, client, () => renderText('text'), guard)
       : undefined;
   const serveHttp = config.managedChild === undefined || config.childServer;
 
@@ -273,7 +334,8 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   return {
     config,
     registry,
-    prometheus,
+    prometheus: prometheusOf(metricAdapters),
+    snapshot,
     health,
     names: catalogue.names,
     server,
@@ -294,27 +356,47 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       serverStarted(undefined);
       const handle = await server;
       await handle?.close();
-      if (history) await guard.run('close:history', () => history.close(HISTORY_CLOSE_DEADLINE_MS));
-      if (tracing) await guard.run('close:tracing', () => tracing.shutdown());
-      if (otlpPush) await guard.run('close:otlp', () => otlpPush.close(OTLP_CLOSE_DEADLINE_MS));
-      if (pushgatewayPush)
-        await guard.run('close:pushgateway', () => pushgatewayPush.close(PUSHGATEWAY_CLOSE_DEADLINE_MS));
-      await guard.run('close:prometheus', () => prometheus.close());
+      // Analytics and tracing first, then metrics in reverse: push adapters send their last
+      // export before the backend they read from closes.
+      for (const { adapter, runtime } of [...started].reverse())
+        if (runtime.close)
+          await guard.run(`close:${adapter.kind}`, () => runtime.close!(ADAPTER_CLOSE_DEADLINE_MS));
     },
   };
 }
 
-function pushgatewayFromConfig(config: ArgusConfig) {
-  return pushgateway({
-    url: config.pushgatewayUrl!,
-    job: config.pushgatewayJob,
-    intervalMs: config.pushgatewayInterval * 1000,
-    ...(config.pushgatewayInstance !== undefined ? { instance: config.pushgatewayInstance } : {}),
-    ...(config.pushgatewayUsername !== undefined
-      ? { username: config.pushgatewayUsername, password: config.pushgatewayPassword ?? '' }
-      : {}),
-    ...(config.pushgatewayBearerToken !== undefined ? { bearerToken: config.pushgatewayBearerToken } : {}),
-  });
+/** Fails at start, naming the slot, on a value that is not an adapter for it. */
+function checkAdapters(slot: 'metrics' | 'tracing' | 'analytics', value: unknown): readonly ArgusAdapter[] {
+  const list = slot === 'metrics' && Array.isArray(value) ? (value as unknown[]) : [value];
+  for (const item of list) {
+    const adapter = item as Partial<ArgusAdapter> | null;
+    if (typeof adapter !== 'object' || adapter === null || typeof adapter.start !== 'function')
+      throw new TypeError(
+        `argus() option ${slot}: expected an adapter such as ${EXAMPLES[slot]}, got ${describe(item)}`,
+      );
+    if (adapter.role !== slot)
+      throw new TypeError(
+        `argus() option ${slot}: ${String(adapter.kind)} is a ${String(adapter.role)} adapter; pass it as ${String(adapter.role)}`,
+      );
+  }
+  return list as readonly ArgusAdapter[];
+}
+
+const EXAMPLES = {
+  metrics: 'prometheus() or otlp({ url })',
+  tracing: 'tracing()',
+  analytics: 'clickhouse({ dsn })',
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function prometheusOf(adapters: readonly ArgusAdapter[]): PrometheusExposition | undefined {
+  const found = adapters.find((adapter) => adapter.kind === 'prometheus') as PrometheusMetrics | undefined;
+  return found?.adapter;
 }
 
 /** Voice connections from @discordjs/voice when the bot has it; loaded lazily, read in O(1). */

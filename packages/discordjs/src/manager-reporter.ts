@@ -5,7 +5,6 @@ import {
   BatchingSink,
   type FailOpenGuard,
 } from '@argus/core';
-import type { PrometheusAdapter } from '@argus/prometheus';
 import type { Client } from 'discord.js';
 import { type History, type HistoryHooks, isEmbeddedDsn } from './history';
 import { isInstalled, MissingPackageError } from './optional';
@@ -42,7 +41,7 @@ export function checkShardingPackage(config: ArgusConfig): void {
 export function reportToManager(
   config: ArgusConfig,
   client: Client,
-  prometheus: PrometheusAdapter,
+  render: () => Promise<string>,
   guard: FailOpenGuard,
 ): () => void {
   let stopped = false;
@@ -56,7 +55,7 @@ export function reportToManager(
       cluster: config.clusterId,
       namespace: config.namespace,
       intervalMs: config.reportIntervalMs,
-      render: () => prometheus.render('text'),
+      render,
       ready: () => client.isReady(),
       onError: (hook, error) => guard.report(hook, error),
     });

@@ -18,9 +18,8 @@ export class MissingPackageError extends Error {
     readonly option: string,
     readonly envVar: string,
     readonly pkg: string,
+    message = `Argus option ${option} (env ${envVar}) needs the package ${pkg}: install it with \`npm install ${pkg}\``,
   ) {
-    super(
-      `Argus option ${option} (env ${envVar}) needs the package ${pkg}: install it with \`npm install ${pkg}\``,
-    );
+    super(message);
   }
 }

@@ -10,6 +10,7 @@ import type {
   LifecycleSubscriber,
   Logger,
   MetricRegistry,
+  NotableTrace,
 } from '@argus/core';
 import { isInstalled, MissingPackageError } from './optional';
 
@@ -31,6 +32,8 @@ export interface TracingHandle {
   readonly subscriber: LifecycleSubscriber;
   /** The trace of an interaction or command run, for exemplars; undefined until loaded. */
   traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined;
+  /** The newest failed, late and unanswered interactions with their trace ids (empty until loaded). */
+  recentNotable(): NotableTrace[];
   /** The loaded tracing subscriber, once there. */
   readonly loaded: Promise<Tracing | undefined>;
   shutdown(): Promise<void>;
@@ -112,6 +115,7 @@ export function createTracing(
         return undefined;
       }
     },
+    recentNotable: () => target?.recentNotable() ?? [],
     loaded,
     async shutdown() {
       const t = await loaded;

@@ -121,7 +121,7 @@ describe('alerts in a real bot', () => {
   it('takes a shard outage through pending, firing and resolved (a 15 s step per tick)', async () => {
     let time = Date.now();
     const evaluator = new AlertEvaluator({
-      snapshot: async () => ({ ...(await bot.prometheus.snapshot()), time }),
+      snapshot: async () => ({ ...(await bot.snapshot()), time }),
       onError: (where, error) => {
         throw new Error(`${where}: ${String(error)}`);
       },

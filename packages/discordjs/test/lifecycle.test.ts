@@ -135,7 +135,7 @@ describe('failing open', () => {
     await loginReady(c, sim.token);
     expect(await metrics.server).toBeUndefined();
     expect(metrics.health.isUp('server')).toBe(false);
-    const text = await metrics.prometheus.render('text');
+    const text = await metrics.prometheus!.render('text');
     expect(new Exposition(text).value('argus_subsystem_up', { subsystem: 'server' })).toBe(0);
     expect(new Exposition(text).value('argus_instrumentation_errors_total', { hook: 'server:start' })).toBe(
       1,

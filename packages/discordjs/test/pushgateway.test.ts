@@ -81,7 +81,7 @@ describe('Pushgateway push', () => {
       url: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
       intervalMs: 3_600_000,
     }).start({
-      render: () => bot.argus.prometheus.render('text'),
+      render: () => bot.argus.prometheus!.render('text'),
       registry: bot.argus.registry,
       clusterId: 'other',
     });

@@ -19,6 +19,7 @@ beforeAll(async () => {
       // The base URL, as a user would give it: /v1/traces is appended.
       tracingEndpoint: receiver.url.replace('/v1/traces', ''),
       clusterId: 'eu-2',
+      tracingUiUrl: 'http://jaeger.example:16686/trace/{traceId}',
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     },
   );
@@ -44,6 +45,27 @@ describe('argus({ enableTracing })', () => {
     const exposition = await bot.scrape();
     for (const reason of ['pending_full', 'trace_too_large', 'queue_full', 'export_failed'])
       expect(exposition.value('argus_tracing_spans_dropped_total', { reason })).toBe(0);
+  });
+
+  it('lists a late interaction on /api/traces with its trace id, and the trace link in /api/config', async () => {
+    // The harness answers `slow` after 3.3 s: past Discord's deadline.
+    const sent = bot.sim.sendInteraction({ type: 'command', name: 'slow' });
+    const root = await until(() =>
+      receiver.spans.find((s) => s.parentSpanId === '' && s.attributes['discord.interaction.id'] === sent.id),
+    );
+    const body = (await (await fetch(`${bot.url}/api/traces`)).json()) as {
+      traces: { traceId: string; command: string; outcome: string }[];
+    };
+    expect(body.traces.find((t) => t.traceId === root.traceId)).toMatchObject({
+      command: 'slow',
+      outcome: 'late',
+    });
+    const config = (await (await fetch(`${bot.url}/api/config`)).json()) as {
+      traceUiUrl: string;
+      sections: { traces: boolean };
+    };
+    expect(config.traceUiUrl).toBe('http://jaeger.example:16686/trace/{traceId}');
+    expect(config.sections.traces).toBe(true);
   });
 
   it('close() flushes what is still queued', async () => {

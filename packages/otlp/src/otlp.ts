@@ -39,6 +39,7 @@ export function otlp(options: OtlpOptions): OtlpAdapter {
   const resolved = checkOptions(options);
   return {
     kind: 'otlp',
+    role: 'metrics',
     options: resolved,
     start: (context) => startPush(resolved, context),
   };

@@ -55,6 +55,7 @@ export interface OtlpPush {
 /** The value `otlp()` returns: options checked, nothing started yet. */
 export interface OtlpAdapter {
   readonly kind: 'otlp';
+  readonly role: 'metrics';
   readonly options: Readonly<
     Required<
       Pick<OtlpOptions, 'url' | 'protocol' | 'compression' | 'temporality' | 'intervalMs' | 'timeoutMs'>

@@ -76,8 +76,8 @@ describe('OTLP push from argus()', () => {
     const texts: string[] = [];
     const push = otlp({ url: local.url, intervalMs: 3_600_000 }).start({
       snapshot: async () => {
-        const snapshot = await bot.argus.prometheus.snapshot();
-        texts.push(await bot.argus.prometheus.render());
+        const snapshot = await bot.argus.prometheus!.snapshot();
+        texts.push(await bot.argus.prometheus!.render());
         return snapshot;
       },
       registry: bot.argus.registry,

@@ -82,7 +82,7 @@ describe('a misbehaving collector', () => {
     const stalled = await startOtlpReceiver();
     stalled.behave({ kind: 'stall' });
     const push = otlp({ url: stalled.url, intervalMs: 3_600_000 }).start({
-      snapshot: () => bot.argus.prometheus.snapshot(),
+      snapshot: () => bot.argus.prometheus!.snapshot(),
       registry: bot.argus.registry,
       clusterId: 'faulty',
     });

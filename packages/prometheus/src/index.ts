@@ -6,6 +6,7 @@ export {
   OPENMETRICS_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,
 } from './format';
+export { prometheus } from './prometheus';
 export {
   groupUrl,
   PUSHES_METRIC,
@@ -16,3 +17,4 @@ export {
   type PushgatewayPush,
   pushgateway,
 } from './pushgateway';
+export type { PrometheusMetrics, PrometheusOptions } from './types';

@@ -28,8 +28,11 @@ export interface PushgatewayOptions {
 }
 
 export interface PushgatewayContext {
-  /** The Prometheus text exposition (format 0.0.4), as /metrics serves it. */
-  render: () => string | Promise<string>;
+  /**
+   * The Prometheus text exposition (format 0.0.4), as /metrics serves it. In argus(), the
+   * `prometheus()` adapter provides it: list it in `metrics` beside `pushgateway()`.
+   */
+  render?: () => string | Promise<string>;
   /** Where `argus_pushgateway_pushes_total{result}` is defined. */
   registry: MetricRegistry;
   /** The `cluster` grouping label. */
@@ -50,6 +53,7 @@ export interface PushgatewayPush {
 
 export interface PushgatewayAdapter {
   readonly kind: 'pushgateway';
+  readonly role: 'metrics';
   start(context: PushgatewayContext): PushgatewayPush;
 }
 
@@ -118,6 +122,7 @@ export function pushgateway(options: PushgatewayOptions): PushgatewayAdapter {
 
   return {
     kind: 'pushgateway',
+    role: 'metrics',
     start: (context) =>
       startPush(context, { origin, job, instance: options.instance, intervalMs, timeoutMs, headers }),
   };
@@ -133,6 +138,12 @@ interface Resolved {
 }
 
 function startPush(context: PushgatewayContext, options: Resolved): PushgatewayPush {
+  const render = context.render;
+  if (render === undefined)
+    throw new PushgatewayOptionError(
+      'render',
+      'pushgateway() pushes the Prometheus exposition: add prometheus() to metrics',
+    );
   const guard = context.guard ?? context.registry.guard;
   const pushes = pushesCounter(context.registry);
   const success = pushes.labels('success');
@@ -155,7 +166,7 @@ function startPush(context: PushgatewayContext, options: Resolved): PushgatewayP
 
   const pushOnce = async (): Promise<boolean> => {
     try {
-      const body = await context.render();
+      const body = await render();
       const res = await fetch(url, {
         method: 'PUT',
         headers: { ...options.headers, 'content-type': TEXT_FORMAT },

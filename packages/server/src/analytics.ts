@@ -11,6 +11,7 @@ import {
   validateGuildId,
   validateLimit,
   type WindowInput,
+  withTimeout,
 } from '@argus/core';
 import type { Context } from 'hono';
 import type { AnalyticsOptions, ArgusApp, RouteTools } from './types';
@@ -100,21 +101,6 @@ class Gate {
   }
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RouteError(504, 'analytics_timeout', `the analytics store did not answer within ${ms} ms`),
-        ),
-      ms,
-    );
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Registers the analytics routes. Every one requires the dashboard token; with none configured
  * they all answer 403, so per-guild data is never served to anyone who happens to reach the port.
@@ -180,7 +166,18 @@ export function registerAnalytics(
     });
 
   const ask = <T>(work: () => Promise<T>) =>
-    gate.run(() => withDeadline(Promise.resolve().then(work), timeoutMs));
+    gate.run(() =>
+      withTimeout(
+        Promise.resolve().then(work),
+        timeoutMs,
+        () =>
+          new RouteError(
+            504,
+            'analytics_timeout',
+            `the analytics store did not answer within ${timeoutMs} ms`,
+          ),
+      ),
+    );
 
   /** The common part of every per-guild route: id, window, cluster; echoed in the answer. */
   const guildScope = (c: Context) => {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Logger } from '@argus/core';
+import { type Logger, RateLimitedLog } from '@argus/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { sanitizeForLog } from './security';
@@ -53,24 +53,19 @@ export function remoteAddress(c: Context): string {
  * address are written, stripped of control characters and truncated.
  */
 export class AuthFailureLog {
-  private readonly last = new Map<string, { at: number; suppressed: number }>();
+  private readonly limit: RateLimitedLog;
 
   constructor(
     private readonly logger: Logger,
-    private readonly intervalMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    intervalMs = 60_000,
+    now: () => number = Date.now,
+  ) {
+    this.limit = new RateLimitedLog({ intervalMs, now });
+  }
 
   record(realm: string, path: string, remote: string, reason: 'missing' | 'invalid'): void {
-    try {
-      const now = this.now();
-      const entry = this.last.get(realm);
-      if (entry && now - entry.at < this.intervalMs) {
-        entry.suppressed++;
-        return;
-      }
-      const suppressed = entry?.suppressed ?? 0;
-      this.last.set(realm, { at: now, suppressed: 0 });
+    // Never throws: a broken logger must not turn a 401 into a 500.
+    this.limit.log(realm, (suppressed) => {
       const safePath = sanitizeForLog(path, MAX_LOGGED_PATH);
       const safeRemote = sanitizeForLog(remote, MAX_LOGGED_REMOTE);
       this.logger.warn(`argus ${sanitizeForLog(realm, 32)} auth failure for ${safePath} from ${safeRemote}`, {
@@ -80,9 +75,7 @@ export class AuthFailureLog {
         reason: reason === 'missing' ? 'no token presented' : 'wrong token',
         ...(suppressed > 0 ? { suppressedSinceLastLog: suppressed } : {}),
       });
-    } catch {
-      // A broken logger must not turn a 401 into a 500.
-    }
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import {
   FailOpenGuard,
   FORBIDDEN_LABELS,
   type MetricsSnapshot,
+  type NotableTrace,
   resolveConfig,
 } from '@argus/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -95,7 +96,8 @@ describe('dashboardConfigBody', () => {
       intervalSeconds: 7,
       authRequired: true,
       grafanaUrl: 'https://grafana.example.com/grafana/?orgId=2',
-      sections: { grafana: true, analytics: true },
+      traceUiUrl: null,
+      sections: { grafana: true, analytics: true, traces: false },
     });
     expect(JSON.stringify(body)).not.toContain(TOKEN);
     expect(JSON.stringify(body)).not.toContain('hunter2');
@@ -111,8 +113,25 @@ describe('dashboardConfigBody', () => {
       intervalSeconds: 5,
       authRequired: false,
       grafanaUrl: null,
-      sections: { grafana: false, analytics: false },
+      traceUiUrl: null,
+      sections: { grafana: false, analytics: false, traces: false },
     });
+  });
+
+  it('passes the trace UI link template on without credentials, its {traceId} intact', () => {
+    const body = (tracingUiUrl: string) =>
+      dashboardConfigBody(resolveConfig({ tracingUiUrl }, {}), { version: '0', traces: true });
+    expect(body('http://jaeger:16686/trace/{traceId}')).toMatchObject({
+      traceUiUrl: 'http://jaeger:16686/trace/{traceId}',
+      sections: { traces: true },
+    });
+    const grafana = body(
+      'https://admin:hunter2@grafana.example/explore?left={"queries":[{"query":"{traceId}"}]}',
+    );
+    expect(grafana.traceUiUrl).not.toContain('hunter2');
+    expect(grafana.traceUiUrl).not.toContain('admin');
+    expect(grafana.traceUiUrl).toContain('{traceId}');
+    expect(grafana.traceUiUrl?.startsWith('https://grafana.example/explore?left=')).toBe(true);
   });
 
   it('strips the trailing slash of a bare Grafana origin', () => {
@@ -177,6 +196,47 @@ describe('GET /api/config', () => {
     const head = await app.request('/api/config', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+});
+
+describe('GET /api/traces', () => {
+  const notable: NotableTrace[] = [
+    {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      time: 1_717_171_717_171,
+      command: 'config set',
+      type: 'application_command',
+      outcome: 'late',
+      durationMs: 3_412.5,
+    },
+  ];
+
+  it('lists the notable interactions behind the dashboard token, and is 404 with tracing off', async () => {
+    const on = setup({
+      configOptions: { dashboardAuthToken: TOKEN },
+      dashboard: { notableTraces: () => notable },
+    });
+    expect((await on.app.request('/api/traces')).status).toBe(401);
+    const res = await on.app.request('/api/traces', bearer(TOKEN));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(hardeningProblems(res.headers)).toEqual([]);
+    expect(await res.json()).toEqual({ traces: notable });
+    expect((await setup().app.request('/api/traces')).status).toBe(404);
+  });
+
+  it('answers 503 and counts the failure when reading them throws', async () => {
+    const broken = setup({
+      dashboard: {
+        notableTraces: () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    const res = await broken.app.request('/api/traces');
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toContain('boom');
+    expect(broken.failures).toEqual(['server:traces']);
   });
 });
 

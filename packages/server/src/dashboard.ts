@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FailOpenGuard, Logger } from '@argus/core';
+import { type FailOpenGuard, type Logger, type NotableTrace, RateLimitedLog } from '@argus/core';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { contentTypeOf, etagOf, readInside, type StaticFile, safeSegments } from './static';
@@ -50,10 +50,29 @@ function publicGrafanaUrl(url: string | undefined): string | null {
   return parsed.href.endsWith('/') ? parsed.href.slice(0, -1) : parsed.href;
 }
 
+/**
+ * The trace UI link template as the SPA may see it: http(s) only, without user or password; the
+ * `{traceId}` placeholder survives (URL parsing would encode its braces). Null when unset.
+ */
+function publicTraceUiUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  parsed.username = '';
+  parsed.password = '';
+  const href = parsed.href.replaceAll('%7BtraceId%7D', '{traceId}');
+  return href.includes('{traceId}') ? href : null;
+}
+
 /** Derives the body of `GET /api/config` from the resolved configuration. Never holds a token. */
 export function dashboardConfigBody(
   config: DashboardConfigSource,
-  meta: { version: string; analytics?: boolean },
+  meta: { version: string; analytics?: boolean; traces?: boolean },
 ): DashboardConfigBody {
   const grafanaUrl = publicGrafanaUrl(config.grafanaUrl);
   return {
@@ -65,7 +84,12 @@ export function dashboardConfigBody(
     intervalSeconds: config.dashboardInterval,
     authRequired: config.dashboardAuthToken !== undefined,
     grafanaUrl,
-    sections: { grafana: grafanaUrl !== null, analytics: meta.analytics === true },
+    traceUiUrl: publicTraceUiUrl(config.tracingUiUrl),
+    sections: {
+      grafana: grafanaUrl !== null,
+      analytics: meta.analytics === true,
+      traces: meta.traces === true,
+    },
   };
 }
 
@@ -80,14 +104,17 @@ export function dashboardOptions(
     snapshot: DashboardOptions['snapshot'];
     version: string;
     analytics?: boolean;
+    notableTraces?: DashboardOptions['notableTraces'];
     assetsDir?: string;
   },
 ): DashboardOptions {
   return {
     snapshot: extra.snapshot,
+    ...(extra.notableTraces ? { notableTraces: extra.notableTraces } : {}),
     config: dashboardConfigBody(config, {
       version: extra.version,
       ...(extra.analytics !== undefined ? { analytics: extra.analytics } : {}),
+      traces: extra.notableTraces !== undefined,
     }),
     intervalMs: config.dashboardInterval * 1000,
     maxStreams: config.dashboardMaxStreams,
@@ -155,7 +182,7 @@ export class DashboardRoutes {
   readonly hub: StreamHub;
   private readonly mount: string;
   private readonly configJson: string;
-  private lastCapWarning = Number.NEGATIVE_INFINITY;
+  private readonly capWarnings = new RateLimitedLog({ intervalMs: CAP_WARN_INTERVAL_MS });
 
   constructor(
     private readonly options: DashboardOptions,
@@ -187,6 +214,19 @@ export class DashboardRoutes {
       const frame = await hub.frame(reuseMs);
       if (!frame) return c.json({ error: 'snapshot unavailable' }, 503, { ...NO_STORE, 'Retry-After': '5' });
       return c.body(frame.json, 200, { 'Content-Type': JSON_TYPE, ...NO_STORE });
+    });
+
+    const notable = options.notableTraces;
+    tools.get('/api/traces', (c) => {
+      if (!notable) return c.json({ error: 'tracing is off' }, 404, NO_STORE);
+      let traces: readonly NotableTrace[];
+      try {
+        traces = notable();
+      } catch (error) {
+        this.context.guard.report('server:traces', error);
+        return c.json({ error: 'traces unavailable' }, 503, { ...NO_STORE, 'Retry-After': '5' });
+      }
+      return c.json({ traces }, 200, NO_STORE);
     });
 
     const streamHeaders = {
@@ -255,19 +295,15 @@ export class DashboardRoutes {
   }
 
   private warnFull(): void {
-    const now = Date.now();
-    if (now - this.lastCapWarning < CAP_WARN_INTERVAL_MS) return;
-    this.lastCapWarning = now;
-    try {
+    // A warning is not worth a failed request: RateLimitedLog swallows a broken logger.
+    this.capWarnings.log('stream-cap', () => {
       const open = this.hub.stats().viewers;
       this.context.logger.warn(
         `argus dashboard refused a stream: ${open} are open (dashboardMaxStreams); ` +
           'raise it or close some dashboard tabs',
         { streams: open },
       );
-    } catch {
-      // A warning is not worth a failed request.
-    }
+    });
   }
 }
 

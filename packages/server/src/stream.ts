@@ -1,7 +1,7 @@
 // The shared ticker behind `/api/stream`: one snapshot build and one serialisation per tick,
 // the same bytes handed to every viewer, and per-viewer backpressure so a slow one costs nothing.
 
-import type { FailOpenGuard, MetricsSnapshot } from '@argus/core';
+import { type FailOpenGuard, isThenable, type MetricsSnapshot, withTimeout } from '@argus/core';
 
 const encoder = new TextEncoder();
 const PING = encoder.encode(': ping\n\n');
@@ -188,7 +188,7 @@ export class StreamHub {
       last && this.now() - last.builtAt <= this.options.intervalMs
         ? last
         : (this.building ?? (starting ? undefined : this.build()));
-    if (isPromise(next)) {
+    if (isThenable(next)) {
       // Delivered when it settles (once: the tick's broadcast may carry the same frame).
       void next.then((frame) => {
         if (frame && viewer.open) this.deliverFrame(viewer, frame);
@@ -225,7 +225,7 @@ export class StreamHub {
       return;
     }
     const result = this.build();
-    if (isPromise(result)) {
+    if (isThenable(result)) {
       void result.then((frame) => {
         if (frame) this.broadcastFrame(frame);
       });
@@ -243,7 +243,11 @@ export class StreamHub {
       return this.failed(error);
     }
     if (!isThenable(snapshot)) return this.encode(snapshot);
-    const pending: Promise<SnapshotFrame | undefined> = settleWithin(snapshot, this.buildTimeoutMs).then(
+    const pending: Promise<SnapshotFrame | undefined> = withTimeout(
+      snapshot,
+      this.buildTimeoutMs,
+      () => new Error(`the dashboard snapshot took over ${this.buildTimeoutMs} ms`),
+    ).then(
       (settled) => {
         if (this.building === pending) this.building = undefined;
         return this.encode(settled);
@@ -357,34 +361,4 @@ export class StreamHub {
     viewer.detach = undefined;
     if (this.viewers.size === 0) this.stop();
   }
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return value instanceof Promise;
-}
-
-/** `value`, or a rejection when it has not settled within `ms`. Leaves no timer behind. */
-function settleWithin<T>(value: PromiseLike<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the dashboard snapshot took over ${ms} ms`)), ms);
-    timer.unref();
-    value.then(
-      (settled) => {
-        clearTimeout(timer);
-        resolve(settled);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

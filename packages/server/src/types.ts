@@ -9,6 +9,7 @@ import type {
   HealthState,
   Logger,
   MetricsSnapshot,
+  NotableTrace,
 } from '@argus/core';
 import type { Handler, Hono, MiddlewareHandler } from 'hono';
 
@@ -151,8 +152,13 @@ export interface DashboardConfigBody {
   authRequired: boolean;
   /** The Grafana base URL without credentials, or null when none is configured. */
   grafanaUrl: string | null;
+  /**
+   * Where a trace opens, with `{traceId}` where the id goes (no credentials), or null when none is
+   * configured; the dashboard then shows the trace ids of notable interactions without links.
+   */
+  traceUiUrl: string | null;
   /** Which optional views have something to show. */
-  sections: { grafana: boolean; analytics: boolean };
+  sections: { grafana: boolean; analytics: boolean; traces: boolean };
 }
 
 /** The parts of the configuration `dashboardConfigBody` and `dashboardOptions` read. */
@@ -166,7 +172,8 @@ export type DashboardConfigSource = Pick<
   | 'dashboardMaxStreams'
   | 'dashboardAuthToken'
   | 'grafanaUrl'
->;
+> &
+  Partial<Pick<ArgusConfig, 'tracingUiUrl'>>;
 
 /** What `createApp` needs to serve the dashboard. `dashboardOptions()` derives it from the config. */
 export interface DashboardOptions {
@@ -179,6 +186,11 @@ export interface DashboardOptions {
    * (`/api/snapshot`) or a skipped frame (`/api/stream`).
    */
   snapshot: () => MetricsSnapshot | PromiseLike<MetricsSnapshot>;
+  /**
+   * The newest notable interactions (failed, late, unanswered) with their trace ids, for
+   * `/api/traces` when tracing is on (e.g. `tracing.recentNotable()`). Absent: the route is 404.
+   */
+  notableTraces?: () => readonly NotableTrace[];
   /** The body of `/api/config`, e.g. `dashboardConfigBody(config, { version })`. */
   config: DashboardConfigBody;
   /** Milliseconds between two stream frames (`dashboardInterval * 1000`). */

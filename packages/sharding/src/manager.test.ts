@@ -108,12 +108,58 @@ describe('argusManager', () => {
     expect((await fetch(`${url}/api/fleet`, auth('f-token'))).status).toBe(200);
   });
 
+  it('serves the dashboard of the whole fleet: a config that says so, and a snapshot of every child', async () => {
+    const { manager, url } = await start({ namespace: 'bot' });
+    manager.create(0).emit('message', message('0'));
+    manager.create(1).emit('message', message('1'));
+    const config = (await (await fetch(`${url}/api/config`)).json()) as Record<string, unknown>;
+    expect(config).toMatchObject({ fleet: true, namespace: 'bot', cluster: 'manager', authRequired: false });
+    const snapshot = (await (await fetch(`${url}/api/snapshot`)).json()) as {
+      metrics: Record<string, { series: unknown[] }>;
+    };
+    expect(snapshot.metrics.argus_cluster_up?.series).toEqual([
+      [['0'], 1],
+      [['1'], 1],
+    ]);
+    expect(snapshot.metrics.discord_shard_up?.series).toEqual([
+      [['0', '0'], 1],
+      [['1', '1'], 1],
+    ]);
+
+    const { url: plain } = await start({ dashboard: false });
+    expect((await fetch(`${plain}/api/config`)).status).toBe(404);
+  });
+
+  it('with a dashboard token, every /api/* route needs it; /metrics keeps its own', async () => {
+    const { url } = await start({ dashboardAuthToken: 'd-token', metricsAuthToken: 'm-token' });
+    const auth = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+    for (const path of ['/api/config', '/api/snapshot', '/api/fleet', '/api/targets']) {
+      expect((await fetch(`${url}${path}`)).status, path).toBe(401);
+      expect((await fetch(`${url}${path}`, auth('m-token'))).status, path).toBe(401);
+      expect((await fetch(`${url}${path}`, auth('d-token'))).status, path).toBe(200);
+    }
+    expect((await fetch(`${url}/metrics`, auth('d-token'))).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, auth('m-token'))).status).toBe(200);
+  });
+
   it('refuses bad options and objects that are not a supported manager, naming what is wrong', () => {
     const manager = new StandInManager();
     expect(() => argusManager(manager, { deadlineMs: 5 })).toThrowError(ArgusManagerOptionError);
     expect(() => argusManager(manager, { readyShare: 0 })).toThrow(/readyShare = 0/);
     expect(() => argusManager(manager, { port: 70_000 })).toThrow(/port = 70000/);
     expect(() => argusManager(manager, { metricsPath: '/api/x' })).toThrow(/metricsPath/);
+    expect(() => argusManager(manager, { dashboardPath: '/api' })).toThrow(/dashboardPath = "\/api"/);
+    expect(() => argusManager(manager, { dashboardInterval: 0 })).toThrow(/dashboardInterval = 0/);
+    expect(() => argusManager(manager, { namespace: 'a-b' })).toThrow(/namespace = "a-b"/);
+    expect(() => argusManager(manager, { dashboardAuthToken: 'a', fleetAuthToken: 'b' })).toThrow(
+      /fleetAuthToken = "<redacted>": differs from dashboardAuthToken/,
+    );
+    expect(() =>
+      argusManager(manager, {
+        dashboardAuthToken: 'a',
+        analytics: { clickhouseDsn: 'embedded', token: 'b' },
+      }),
+    ).toThrow(/analytics.token = "<redacted>": differs from dashboardAuthToken/);
     expect(() => argusManager(new EventEmitter() as never)).toThrow(
       /ShardingManager or discord-hybrid-sharding/,
     );

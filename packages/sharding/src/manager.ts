@@ -1,5 +1,14 @@
-import { createLogger, FailOpenGuard, HealthState, type Logger } from '@argus/core';
-import { createApp, type ServerHandle, startServer, TEXT_CONTENT_TYPE } from '@argus/server';
+import { createLogger, FailOpenGuard, HealthState, type Logger, version } from '@argus/core';
+import {
+  createApp,
+  type DashboardConfigBody,
+  type DashboardOptions,
+  dashboardOptions,
+  type ServerHandle,
+  startServer,
+  TEXT_CONTENT_TYPE,
+  warnIfDashboardUnprotected,
+} from '@argus/server';
 import { type ManagerAnalyticsOptions, ManagerAnalyticsStore } from './internal/analytics-store';
 import { Fleet, type FleetView } from './internal/fleet';
 import { type SupportedManager, watchManager } from './internal/manager-events';
@@ -20,8 +29,23 @@ export interface ArgusManagerOptions {
   readyShare?: number;
   /** Bearer token for `/metrics` and `/api/targets`. */
   metricsAuthToken?: string;
-  /** Bearer token for `/api/fleet`. */
+  /** Bearer token for `/api/fleet`. Default: `dashboardAuthToken`, so the dashboard can read it. */
   fleetAuthToken?: string;
+  /** Serve the live dashboard of the whole fleet (cluster selector, fleet overview). Default true. */
+  dashboard?: boolean;
+  /** Where the dashboard is served. Default `/`. */
+  dashboardPath?: string;
+  /**
+   * Token the dashboard asks for. While set, every `/api/*` route of the manager needs it
+   * (`/api/fleet` and `/api/targets` included). Strongly advised unless bound to 127.0.0.1.
+   */
+  dashboardAuthToken?: string;
+  /** Seconds between two dashboard frames. Default 5 (the children's report interval). */
+  dashboardInterval?: number;
+  /** Dashboard streams open at once before new ones get 503. Default 100. */
+  dashboardMaxStreams?: number;
+  /** The namespace of the children's bot metrics, for the dashboard. Default `discord`. */
+  namespace?: string;
   /** Host the service-discovery list names for children serving their own port. Default 127.0.0.1. */
   childHost?: string;
   /** The children's `port` for the service-discovery list (each serves `childPort + 1 + index`). Default: `port`. */
@@ -80,9 +104,61 @@ function check(options: ArgusManagerOptions) {
       options.metricsPath,
       'expected a plain path such as /metrics, not /api, /healthz or /readyz',
     );
+  const dashboardInterval = options.dashboardInterval ?? 5;
+  if (typeof dashboardInterval !== 'number' || !(dashboardInterval >= 1 && dashboardInterval <= 3_600))
+    bad('dashboardInterval', options.dashboardInterval, 'expected a number of seconds, 1-3600');
+  const dashboardMaxStreams = options.dashboardMaxStreams ?? 100;
+  if (!Number.isInteger(dashboardMaxStreams) || dashboardMaxStreams < 0)
+    bad('dashboardMaxStreams', options.dashboardMaxStreams, 'expected an integer, 0 or more');
+  const dashboardPath = options.dashboardPath ?? '/';
+  if (
+    !/^\/[A-Za-z0-9._~\-/]*$/.test(dashboardPath) ||
+    dashboardPath.startsWith('/api') ||
+    [metricsPath, '/healthz', '/readyz'].includes(dashboardPath)
+  )
+    bad(
+      'dashboardPath',
+      options.dashboardPath,
+      'expected a plain path such as / or /dash, not a route of the server',
+    );
+  for (const option of ['dashboardAuthToken', 'fleetAuthToken', 'metricsAuthToken'] as const) {
+    const token = options[option];
+    if (token !== undefined && (typeof token !== 'string' || token === ''))
+      bad(option, '<redacted>', 'expected a non-empty string');
+  }
+  // The dashboard's check covers every /api/* route: a different fleet token could never pass both.
+  if (
+    options.dashboard !== false &&
+    options.dashboardAuthToken !== undefined &&
+    options.fleetAuthToken !== undefined &&
+    options.fleetAuthToken !== options.dashboardAuthToken
+  )
+    bad(
+      'fleetAuthToken',
+      '<redacted>',
+      'differs from dashboardAuthToken, which every /api/* route needs while the dashboard is on; leave it unset',
+    );
+  if (
+    options.dashboard !== false &&
+    options.dashboardAuthToken !== undefined &&
+    options.analytics?.token !== undefined &&
+    options.analytics.token !== options.dashboardAuthToken
+  )
+    bad(
+      'analytics.token',
+      '<redacted>',
+      'differs from dashboardAuthToken, which every /api/* route needs while the dashboard is on; leave it unset',
+    );
+  const namespace = options.namespace ?? 'discord';
+  if (typeof namespace !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(namespace))
+    bad('namespace', options.namespace, 'expected a Prometheus name such as discord');
   return {
     port,
     childPort,
+    dashboardInterval,
+    dashboardMaxStreams,
+    dashboardPath,
+    namespace,
     deadlineMs,
     readyShare,
     metricsPath,
@@ -117,6 +193,11 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
         '# TYPE argus_manager_events_dropped_total counter\n' +
         `argus_manager_events_dropped_total{reason="no_store"} ${unstored}\n`);
 
+  const dashboardOn = options.dashboard !== false;
+  const dashboardToken = dashboardOn ? options.dashboardAuthToken : undefined;
+  // With a dashboard token, /api/* already needs it; a second check would only refuse the same request.
+  const fleetToken = dashboardToken !== undefined ? undefined : options.fleetAuthToken;
+  const targetsToken = dashboardToken !== undefined ? undefined : options.metricsAuthToken;
   const app = createApp({
     config: {
       metricsPath: settings.metricsPath,
@@ -129,22 +210,37 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
     readiness: () => fleet.readiness(),
     logger,
     guard,
-    ...(store ? { analytics: { source: store.analytics, token: options.analytics?.token } } : {}),
+    // Like a bot's, the analytics routes take the dashboard token unless given their own.
+    ...(store
+      ? { analytics: { source: store.analytics, token: options.analytics?.token ?? dashboardToken } }
+      : {}),
+    ...(dashboardOn
+      ? { dashboard: fleetDashboard(settings, dashboardToken, store !== undefined, fleet) }
+      : {}),
     routes: (_app, tools) => {
-      tools.get('/api/fleet', tools.requireToken(options.fleetAuthToken, 'fleet', { json: true }), (c) =>
+      tools.get('/api/fleet', tools.requireToken(fleetToken, 'fleet', { json: true }), (c) =>
         c.json(fleet.view()),
       );
-      tools.get(
-        '/api/targets',
-        tools.requireToken(options.metricsAuthToken, 'metrics', { json: true }),
-        (c) =>
-          c.json(fleet.targets(settings.childHost, settings.childPort), 200, {
-            'X-Prometheus-Refresh-Interval-Seconds': '60',
-          }),
+      tools.get('/api/targets', tools.requireToken(targetsToken, 'metrics', { json: true }), (c) =>
+        c.json(fleet.targets(settings.childHost, settings.childPort), 200, {
+          'X-Prometheus-Refresh-Interval-Seconds': '60',
+        }),
       );
     },
   });
 
+  if (dashboardOn)
+    warnIfDashboardUnprotected(
+      {
+        dashboard: true,
+        dashboardAuthToken: dashboardToken,
+        host: settings.host,
+        port: settings.port,
+        metricsPath: settings.metricsPath,
+        metricsAuthToken: options.metricsAuthToken,
+      },
+      logger,
+    );
   const health = new HealthState();
   const server = startServer(app, { host: settings.host, port: settings.port, logger, health, guard }).then(
     (handle) => {
@@ -165,4 +261,28 @@ export function argusManager(manager: SupportedManager, options: ArgusManagerOpt
       await store?.close(5_000);
     },
   };
+}
+
+/** The dashboard a bot serves, fed with the whole fleet, and told (`fleet`) that it talks to a manager. */
+function fleetDashboard(
+  settings: ReturnType<typeof check>,
+  token: string | undefined,
+  analytics: boolean,
+  fleet: Fleet,
+): DashboardOptions {
+  const options = dashboardOptions(
+    {
+      namespace: settings.namespace,
+      clusterId: 'manager',
+      metricsPath: settings.metricsPath,
+      dashboardPath: settings.dashboardPath,
+      dashboardInterval: settings.dashboardInterval,
+      dashboardMaxStreams: settings.dashboardMaxStreams,
+      dashboardAuthToken: token,
+      grafanaUrl: undefined,
+    },
+    { snapshot: () => fleet.snapshot(), version, analytics },
+  );
+  const config: DashboardConfigBody & { fleet: true } = { ...options.config, fleet: true };
+  return { ...options, config };
 }

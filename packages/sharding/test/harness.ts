@@ -97,6 +97,10 @@ export interface Plan {
   totalShards: number;
   clusters?: number;
   deadlineMs: number;
+  /** Whether the manager respawns a child that exits. Default true. */
+  respawn?: boolean;
+  /** argusManager's dashboardInterval, in seconds. */
+  dashboardInterval?: number;
   /** argusManager's analytics option, for children that forward per-guild events. */
   analytics?: { clickhouseDsn: string; token: string; flushIntervalMs: number };
 }

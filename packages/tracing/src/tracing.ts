@@ -1,4 +1,11 @@
-import type { CommandRecord, InteractionRecord, LifecycleSubscriber, MetricRegistry } from '@argus/core';
+import type {
+  ArgusAdapter,
+  CommandRecord,
+  InteractionRecord,
+  LifecycleSubscriber,
+  MetricRegistry,
+  NotableTrace,
+} from '@argus/core';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { InteractionTracer } from './internal/interaction-tracer';
 import { type OwnSdk, startOwnSdk } from './internal/own-sdk';
@@ -15,7 +22,9 @@ export type TracingMode =
   | 'none';
 
 /** A lifecycle subscriber that traces interactions, plus what it owns. */
-export interface Tracing extends LifecycleSubscriber {
+export interface Tracing extends LifecycleSubscriber, ArgusAdapter {
+  readonly kind: 'tracing';
+  readonly role: 'tracing';
   /** Resolves once spans go somewhere (the SDK Argus starts loads in the background). */
   readonly ready: Promise<TracingMode>;
   /**
@@ -23,6 +32,12 @@ export interface Tracing extends LifecycleSubscriber {
    * MetricsRecorder puts it on histogram observations as an exemplar.
    */
   traceIdOf(subject: InteractionRecord | CommandRecord): string | undefined;
+  /**
+   * The newest interactions worth opening in a trace UI (a handler that threw, an answer after
+   * the deadline, no answer), newest first; the dashboard lists them. Only traces this process
+   * recorded: with the bot's own provider, its sampler may still have dropped one.
+   */
+  recentNotable(): NotableTrace[];
   /** Ends open spans, flushes and stops the SDK Argus started (never the bot's provider). */
   shutdown(): Promise<void>;
 }
@@ -38,46 +53,72 @@ const REASONS: readonly SpanDropReason[] = ['pending_full', 'trace_too_large', '
 export function tracing(options: TracingOptions = {}): Tracing {
   const ratio = options.sampleRatio ?? 1;
   if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`sampleRatio must be between 0 and 1, got ${ratio}`);
-  const onDrop = dropCounter(options.registry);
+  // Given to argus() as an adapter, the registry and cluster default to argus()'s own (start()).
+  let registry = options.registry;
+  let countDrop = dropCounter(registry);
+  const onDrop = (reason: SpanDropReason, count: number) => countDrop(reason, count);
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
-  const subscriber = new InteractionTracer({
+  const tracerOptions = {
     tracer,
     clusterId: options.clusterId ?? 'default',
     guildIds: options.ids?.guild ?? true,
     channelIds: options.ids?.channel ?? true,
     userIds: options.ids?.user ?? false,
     maxOpen: 10_000,
-  });
+  };
+  const subscriber = new InteractionTracer(tracerOptions);
 
   let sdk: Promise<OwnSdk | undefined> = Promise.resolve(undefined);
   let ready: Promise<TracingMode>;
   if (options.tracerProvider !== undefined || providerRegistered()) ready = Promise.resolve('provider');
   else if (options.endpoint === undefined) ready = Promise.resolve('none');
   else {
-    sdk = startOwnSdk({
-      endpoint: options.endpoint,
-      ...(options.headers ? { headers: options.headers } : {}),
-      serviceName: options.serviceName ?? 'discord-bot',
-      serviceInstanceId: options.clusterId ?? 'default',
-      sampleRatio: ratio,
-      ...pick(options),
-      onDrop,
-    }).catch((error: unknown) => {
-      options.registry?.guard.report('tracing:sdk', error);
-      return undefined;
-    });
+    const endpoint = options.endpoint;
+    // One microtask later, so argus() can hand over its cluster id first.
+    sdk = Promise.resolve()
+      .then(() =>
+        startOwnSdk({
+          endpoint,
+          ...(options.headers ? { headers: options.headers } : {}),
+          serviceName: options.serviceName ?? 'discord-bot',
+          serviceInstanceId: tracerOptions.clusterId,
+          sampleRatio: ratio,
+          ...pick(options),
+          onDrop,
+        }),
+      )
+      .catch((error: unknown) => {
+        registry?.guard.report('tracing:sdk', error);
+        return undefined;
+      });
     ready = sdk.then((started) => (started ? 'sdk' : 'none'));
   }
 
   let closed = false;
+  const shutdown = async () => {
+    if (closed) return;
+    closed = true;
+    subscriber.endAll();
+    const started = await sdk;
+    await started?.shutdown();
+  };
   return Object.assign(subscriber, {
+    kind: 'tracing' as const,
+    role: 'tracing' as const,
     ready,
-    async shutdown() {
-      if (closed) return;
-      closed = true;
-      subscriber.endAll();
-      const started = await sdk;
-      await started?.shutdown();
+    shutdown,
+    start(context: Parameters<ArgusAdapter['start']>[0]) {
+      if (registry === undefined) {
+        registry = context.registry;
+        countDrop = dropCounter(registry);
+      }
+      if (options.clusterId === undefined) tracerOptions.clusterId = context.clusterId;
+      return {
+        subscribers: [subscriber],
+        traceIdOf: (subject: InteractionRecord | CommandRecord) => subscriber.traceIdOf(subject),
+        notableTraces: () => subscriber.recentNotable(),
+        close: shutdown,
+      };
     },
   });
 }

@@ -80,7 +80,8 @@ describe('one trace per interaction', () => {
     // The root ends at the response (the handler ended with it).
     const response = root.events.find((e) => e.name === 'discord.initial_response')!;
     expect(root.endNs).toBeGreaterThanOrEqual(response.timeNs);
-    expect(ms(root.endNs) - ms(response.timeNs)).toBeLessThan(50);
+    // Right after it, not at some later point (slack for a loaded machine).
+    expect(ms(root.endNs) - ms(response.timeNs)).toBeLessThan(1_000);
     expect(response.attributes['discord.response.latency_ms']).toBeCloseTo(
       ms(response.timeNs) - ms(root.startNs),
       0,
@@ -189,6 +190,29 @@ describe('one trace per interaction', () => {
       "discord.command ping (server)
         POST /channels/:id/messages (client)"
     `);
+  });
+
+  it('lists the failed, late and never-answered interactions for the dashboard, with their trace ids', async () => {
+    const fail = await traceOf('fail', 1);
+    const slow = await traceOf('slow', 1);
+    const ignore = await traceOf('ignore', 1);
+    const notable = bot.tracing.recentNotable();
+    const byCommand = new Map(notable.map((t) => [t.command, t]));
+    expect([...byCommand.keys()].sort()).toEqual(['fail', 'ignore', 'slow']);
+    expect(byCommand.get('fail')).toMatchObject({
+      outcome: 'error',
+      traceId: fail.root.traceId,
+      type: 'application_command',
+    });
+    expect(byCommand.get('slow')).toMatchObject({ outcome: 'late', traceId: slow.root.traceId });
+    expect(byCommand.get('slow')!.durationMs).toBeGreaterThanOrEqual(3_000);
+    expect(byCommand.get('ignore')).toMatchObject({ outcome: 'unanswered', traceId: ignore.root.traceId });
+    // Newest first, timed at receipt on the wall clock, and nothing but these fields.
+    const times = notable.map((t) => t.time);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(Math.abs(byCommand.get('fail')!.time - Date.now())).toBeLessThan(60_000);
+    for (const t of notable)
+      expect(Object.keys(t).sort()).toEqual(['command', 'durationMs', 'outcome', 'time', 'traceId', 'type']);
   });
 
   it('never exports a token or a user id', async () => {

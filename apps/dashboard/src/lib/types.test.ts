@@ -12,7 +12,8 @@ describe('parseConfig', () => {
       intervalSeconds: 2,
       authRequired: true,
       grafanaUrl: 'http://grafana:3000',
-      sections: { grafana: true, analytics: false },
+      traceUiUrl: 'http://jaeger:16686/trace/{traceId}',
+      sections: { grafana: true, analytics: false, traces: true },
     });
     expect(c).toEqual({
       version: '0.1.0',
@@ -23,8 +24,12 @@ describe('parseConfig', () => {
       intervalSeconds: 2,
       authRequired: true,
       grafanaUrl: 'http://grafana:3000',
-      sections: { grafana: true, analytics: false },
+      traceUiUrl: 'http://jaeger:16686/trace/{traceId}',
+      sections: { grafana: true, analytics: false, traces: true },
+      fleet: false,
     });
+    expect(parseConfig({ fleet: true }).fleet).toBe(true);
+    expect(parseConfig({ fleet: 'yes' }).fleet).toBe(false);
   });
 
   it('falls back to the defaults on missing or bad fields', () => {
@@ -32,6 +37,9 @@ describe('parseConfig', () => {
     expect(c.namespace).toBe('discord');
     expect(c.intervalSeconds).toBe(5);
     expect(c.grafanaUrl).toBeNull();
+    expect(c.traceUiUrl).toBeNull();
+    expect(c.sections).toEqual({ grafana: false, analytics: false, traces: false });
+    expect(parseConfig({ traceUiUrl: 'http://jaeger/trace/' }).traceUiUrl).toBeNull();
     expect(c.metricsPath).toBe('/metrics');
     expect(parseConfig(null).namespace).toBe('discord');
   });

@@ -54,7 +54,11 @@ export interface DashboardConfig {
   intervalSeconds: number;
   authRequired: boolean;
   grafanaUrl: string | null;
-  sections: { grafana: boolean; analytics: boolean };
+  /** Where a trace opens, with `{traceId}` where the id goes; null when none is configured. */
+  traceUiUrl: string | null;
+  sections: { grafana: boolean; analytics: boolean; traces: boolean };
+  /** Served by a sharding manager (@argus/sharding): the Fleet section and `/api/fleet` exist. */
+  fleet: boolean;
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> =>
@@ -76,7 +80,13 @@ export function parseConfig(raw: unknown): DashboardConfig {
     intervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : 5,
     authRequired: o.authRequired === true,
     grafanaUrl: typeof o.grafanaUrl === 'string' && o.grafanaUrl !== '' ? o.grafanaUrl : null,
-    sections: { grafana: sections.grafana === true, analytics: sections.analytics === true },
+    traceUiUrl: typeof o.traceUiUrl === 'string' && o.traceUiUrl.includes('{traceId}') ? o.traceUiUrl : null,
+    sections: {
+      grafana: sections.grafana === true,
+      analytics: sections.analytics === true,
+      traces: sections.traces === true,
+    },
+    fleet: o.fleet === true,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   sortCommandRows,
 } from '../lib/stats/interactions';
 import { useDashboard } from '../state';
+import { NotableTraces } from './NotableTraces';
 
 const COLUMNS: { key: CommandSortKey; label: string; title: string }[] = [
   { key: 'command', label: 'Command', title: 'Command name (slash or prefix)' },
@@ -224,6 +225,9 @@ export function Interactions() {
           data={typeSeries()}
         />
       </div>
+      <Show when={dash.config()?.sections.traces}>
+        <NotableTraces />
+      </Show>
     </Section>
   );
 }

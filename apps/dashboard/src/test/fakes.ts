@@ -35,6 +35,8 @@ export class FakeServer {
   snapshot: Answer | (() => Answer) = 'network-error';
   /** `/api/analytics/*`: the answer for a request (the URL parsed against this page), maybe later. */
   analytics: (url: URL) => Answer | Promise<Answer> = () => ({ status: 404 });
+  /** `/api/traces`. */
+  traces: Answer = { status: 404 };
   requests: Request[] = [];
   sources: FakeEventSource[] = [];
   storage = new Map<string, string>();
@@ -56,9 +58,11 @@ export class FakeServer {
           ? server.config
           : url.startsWith('/api/analytics/')
             ? await server.analytics(new URL(url, 'http://bot.local'))
-            : typeof server.snapshot === 'function'
-              ? server.snapshot()
-              : server.snapshot;
+            : url.startsWith('/api/traces')
+              ? server.traces
+              : typeof server.snapshot === 'function'
+                ? server.snapshot()
+                : server.snapshot;
         if (a === 'network-error') throw new TypeError('Failed to fetch');
         return {
           status: a.status,

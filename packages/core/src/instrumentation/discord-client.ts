@@ -12,6 +12,7 @@ import {
   type LifecycleSubscriber,
   type RestRequestRecord,
 } from '../lifecycle';
+import { observeCall } from '../observe-call';
 import type { CounterHandle } from '../registry';
 import { InteractionTracker } from './interactions';
 
@@ -114,30 +115,16 @@ export class DiscordInstrumentation {
       if (record === undefined) return handler.apply(this, args);
       const lifecycle = self.lifecycle;
       lifecycle.commandStarted?.(record);
-      const finish = (error: unknown) => lifecycle.commandFinished?.(record, self.now(), error);
-      const run = (): R => {
-        let result: R;
-        try {
-          result = handler.apply(this, args);
-        } catch (error) {
-          finish(error ?? new Error('non-error thrown'));
-          throw error;
-        }
-        if (result instanceof Promise) {
-          return result.then(
-            (value) => {
-              finish(undefined);
-              return value;
-            },
-            (error: unknown) => {
-              finish(error ?? new Error('non-error rejection'));
-              throw error;
-            },
-          ) as R;
-        }
-        finish(undefined);
-        return result;
-      };
+      const run = (): R =>
+        observeCall(
+          () => handler.apply(this, args),
+          (error, failed) =>
+            lifecycle.commandFinished?.(
+              record,
+              self.now(),
+              failed ? (error ?? new Error('non-error thrown')) : undefined,
+            ),
+        );
       return lifecycle.runCommand(record, run);
     };
   }
@@ -277,17 +264,19 @@ export class DiscordInstrumentation {
     const sapphire = (kind: CommandKind, failed: boolean) => (first: unknown, second?: unknown) => {
       const finished = this.lifecycle.commandFinished;
       if (!finished) return;
+      // Success events pass the payload; error events pass (error, payload), with duration -1.
       const payload = (failed ? second : first) as Payload | undefined;
       const at = this.now();
       const ms = typeof payload?.duration === 'number' && payload.duration >= 0 ? payload.duration : 0;
       const subject = payload?.interaction ?? payload?.message;
-      const name = payload?.command?.name;
       const interactionId = payload?.interaction?.id;
+      const interaction = typeof interactionId === 'string' ? this.tracker.get(interactionId) : undefined;
       const record: CommandRecord = {
         kind,
-        command: typeof name === 'string' ? name : 'unknown',
-        startedAt: at - ms,
-        interaction: typeof interactionId === 'string' ? this.tracker.get(interactionId) : undefined,
+        command: sapphireLabel(kind, payload, interaction, this.guard),
+        // As wrapCommand: an application command runs from its interaction's receipt.
+        startedAt: interaction?.receivedAt ?? at - ms,
+        interaction,
         guildId: typeof subject?.guildId === 'string' ? subject.guildId : null,
         shard: shardOf(subject?.guild?.shardId),
       };
@@ -442,6 +431,28 @@ function methodOf(method: unknown): string {
 
 function shardOf(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/**
+ * A Sapphire command's label: for application commands the name Discord gives the interaction
+ * ("User Info", "config set"), as wrapCommand and the interaction metrics have it, not the piece's
+ * name; for prefix commands the piece's (alias-resolved, so bounded by the bot's own commands).
+ */
+function sapphireLabel(
+  kind: CommandKind,
+  payload: { command?: { name?: unknown }; interaction?: unknown } | undefined,
+  interaction: InteractionRecord | undefined,
+  guard: FailOpenGuard,
+): string {
+  if (kind === 'app') {
+    if (interaction && interaction.command !== 'none') return interaction.command;
+    const label = payload?.interaction
+      ? guard.run('sapphire:name', () => commandLabel(payload.interaction as Interaction))
+      : undefined;
+    if (label && label !== 'none') return label;
+  }
+  const name = payload?.command?.name;
+  return typeof name === 'string' ? name : 'unknown';
 }
 
 /** The label for an interaction's command: "parent group sub" for chat input, else the name. */

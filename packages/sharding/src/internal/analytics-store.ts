@@ -5,6 +5,7 @@ import {
   type DropReason,
   type FailOpenGuard,
   type Logger,
+  normalizeEvent,
 } from '@argus/core';
 
 /** Per-guild analytics held by the manager, for children that forward their events to it. */
@@ -132,7 +133,8 @@ export class ManagerAnalyticsStore {
   take(events: readonly ArgusEvent[], malformed: number): void {
     this.received += events.length;
     this.dropped.malformed += malformed;
-    for (const event of events) this.sink.record(event);
+    // Normalised on the way in, so one odd row from a child can never block the batch it is in.
+    for (const event of events) this.sink.record(normalizeEvent(event));
   }
 
   render(): string {

@@ -1,5 +1,7 @@
+import type { MetricsSnapshot } from '@argus/core';
 import type { ChildReport } from '../report';
 import { escapeLabelValue, type ParsedFamily, parseExposition } from './exposition';
+import { type ChildFamilies, mergeSnapshot, readExposition } from './fleet-snapshot';
 import { type ClusterSummary, summarize, summaryFamilies } from './summary';
 
 /** One child as the manager's fleet view shows it. */
@@ -44,6 +46,8 @@ interface ChildState {
   lastSeen: number | null;
   ready: boolean;
   families: ParsedFamily[];
+  /** Its families read for the dashboard, on the first snapshot after a report. */
+  read: ChildFamilies | null;
   summary: ClusterSummary | null;
   previous: { interactions: number; time: number } | undefined;
   deaths: number;
@@ -85,6 +89,7 @@ export class Fleet {
         lastSeen: null,
         ready: false,
         families: [],
+        read: null,
         summary: null,
         previous: undefined,
         deaths: 0,
@@ -111,6 +116,7 @@ export class Fleet {
     state.alive = false;
     state.ready = false;
     state.families = [];
+    state.read = null;
     state.summary = null;
     state.deaths++;
   }
@@ -136,6 +142,7 @@ export class Fleet {
     state.lastSeen = now;
     state.ready = report.ready;
     state.families = parseExposition(report.text, report.cluster, keep);
+    state.read = null;
     const summary = summarize(state.families, report.namespace, report.rss, state.previous, report.time);
     state.previous = { interactions: summary.interactions, time: report.time };
     state.summary = summary;
@@ -162,6 +169,46 @@ export class Fleet {
   render(): string {
     const now = this.now();
     const states = this.sorted();
+    const out: string[] = [this.renderOwn(states, now)];
+    // Families in the order the children first name them; HELP/TYPE from the first that has them.
+    const merged = new Map<string, { header: string; bodies: string[] }>();
+    for (const s of states) {
+      if (!this.isUp(s, now)) continue;
+      for (const f of s.families) {
+        let entry = merged.get(f.name);
+        if (!entry) {
+          entry = { header: f.header, bodies: [] };
+          merged.set(f.name, entry);
+        } else if (entry.header === '') entry.header = f.header;
+        if (f.body !== '') entry.bodies.push(f.body);
+      }
+    }
+    for (const entry of merged.values()) {
+      out.push(entry.header);
+      for (const body of entry.bodies) out.push(body);
+    }
+    return out.join('');
+  }
+
+  /**
+   * The dashboard's snapshot: the manager's own families, then every up child's (each series
+   * under its `cluster` label). A child's text is read once per report, on the first snapshot
+   * that needs it, so reports that no viewer looks at cost nothing more.
+   */
+  snapshot(): MetricsSnapshot {
+    const now = this.now();
+    const states = this.sorted();
+    const expositions: ChildFamilies[] = [readExposition(this.renderOwn(states, now))];
+    for (const s of states) {
+      if (!this.isUp(s, now)) continue;
+      s.read ??= readExposition(s.families.map((f) => f.header + f.body).join(''));
+      expositions.push(s.read);
+    }
+    return mergeSnapshot(now, expositions);
+  }
+
+  /** The manager's own families: liveness of every child, rejected reports, expected count. */
+  private renderOwn(states: readonly ChildState[], now: number): string {
     const out: string[] = [];
     out.push(
       '# HELP argus_cluster_up Whether the child reported to the manager within the deadline (1) or not (0).\n',
@@ -196,24 +243,6 @@ export class Fleet {
       '# TYPE argus_clusters_expected gauge\n',
       `argus_clusters_expected ${this.expected()}\n`,
     );
-
-    // Families in the order the children first name them; HELP/TYPE from the first that has them.
-    const merged = new Map<string, { header: string; bodies: string[] }>();
-    for (const s of states) {
-      if (!this.isUp(s, now)) continue;
-      for (const f of s.families) {
-        let entry = merged.get(f.name);
-        if (!entry) {
-          entry = { header: f.header, bodies: [] };
-          merged.set(f.name, entry);
-        } else if (entry.header === '') entry.header = f.header;
-        if (f.body !== '') entry.bodies.push(f.body);
-      }
-    }
-    for (const entry of merged.values()) {
-      out.push(entry.header);
-      for (const body of entry.bodies) out.push(body);
-    }
     return out.join('');
   }
 

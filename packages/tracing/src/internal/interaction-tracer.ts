@@ -8,6 +8,8 @@ import {
   INTERACTION_TYPES,
   type InteractionRecord,
   type LifecycleSubscriber,
+  NOTABLE_TRACES_KEPT,
+  type NotableTrace,
   type RateLimitInfo,
   type RestRequestRecord,
 } from '@argus/core';
@@ -23,6 +25,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { hrTimeOf } from './clock';
+import { NewestRing } from './newest-ring';
 import { redactSecrets } from './redact';
 import { DEADLINE_MET } from './tracer-name';
 
@@ -48,6 +51,9 @@ interface OpenInteraction {
   respondedAt: number | null;
   handlerEndedAt: number;
   ended: boolean;
+  /** What makes it worth listing on the dashboard, if anything. */
+  failed: boolean;
+  late: boolean;
 }
 
 interface RetryState {
@@ -67,6 +73,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   private readonly attached = new WeakSet<CommandRecord>();
   private readonly restSpans = new WeakMap<RestRequestRecord, { span: Span; retry: RetryState }>();
   private readonly retries = new WeakMap<Span, Map<string, RetryState>>();
+  private readonly notable = new NewestRing<NotableTrace>(NOTABLE_TRACES_KEPT);
 
   constructor(options: InteractionTracerOptions) {
     this.options = options;
@@ -106,6 +113,8 @@ export class InteractionTracer implements LifecycleSubscriber {
       respondedAt: null,
       handlerEndedAt: interaction.receivedAt,
       ended: false,
+      failed: false,
+      late: false,
     });
   }
 
@@ -131,6 +140,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   interactionDeadlineMissed(interaction: InteractionRecord, at: number): void {
     const state = this.open.get(interaction);
     if (state === undefined || !state.recording) return;
+    state.late = true;
     state.span.setAttribute(DEADLINE_MET, false);
     state.span.addEvent('deadline missed', { 'discord.deadline_ms': 3_000 }, hrTimeOf(at));
   }
@@ -184,7 +194,10 @@ export class InteractionTracer implements LifecycleSubscriber {
       if (state === undefined) return;
       state.running--;
       state.handlerEndedAt = Math.max(state.handlerEndedAt, at);
-      if (error !== undefined) fail(state.span, error, at);
+      if (error !== undefined) {
+        state.failed = true;
+        fail(state.span, error, at);
+      }
       this.endIfDone(interaction, state);
       return;
     }
@@ -199,7 +212,10 @@ export class InteractionTracer implements LifecycleSubscriber {
     const state = command.interaction ? this.open.get(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       state.handlerEndedAt = Math.max(state.handlerEndedAt, at);
-      if (error !== undefined) fail(state.span, error, at);
+      if (error !== undefined) {
+        state.failed = true;
+        fail(state.span, error, at);
+      }
       return;
     }
     const span = this.tracer.startSpan(
@@ -311,6 +327,23 @@ export class InteractionTracer implements LifecycleSubscriber {
     state.ended = true;
     if (state.recording) state.span.end(hrTimeOf(at));
     else state.span.end();
+    if (state.recording && (state.failed || state.late || state.respondedAt === null))
+      this.notable.add({
+        traceId: state.span.spanContext().traceId,
+        time: performance.timeOrigin + interaction.receivedAt,
+        command:
+          interaction.command !== 'none'
+            ? interaction.command
+            : (INTERACTION_TYPES[interaction.typeIndex] ?? 'unknown'),
+        type: INTERACTION_TYPES[interaction.typeIndex] ?? 'unknown',
+        outcome: state.failed ? 'error' : state.respondedAt === null ? 'unanswered' : 'late',
+        durationMs: at - interaction.receivedAt,
+      });
+  }
+
+  /** The newest notable interactions (failed, late, unanswered), newest first. */
+  recentNotable(): NotableTrace[] {
+    return this.notable.newestFirst();
   }
 
   private ids(

@@ -1,4 +1,5 @@
-// Prometheus naming rules and the labels that must never exist (invariant 2).
+// Prometheus naming rules and the labels that must never exist (invariant 2). Public: adapters
+// check the labels they are given against the same rules.
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
