@@ -6,6 +6,7 @@
 // workloads that load chdb (ClickHouse in-process, with its own thread pools) or start a
 // clickhouse-server come after everything else, so neither can disturb the other measurements.
 import type { Workload } from '../harness';
+import { alertEvaluation } from './alert-evaluation';
 import { botWithoutPrometheus } from './bot-without-prometheus';
 import { bundleSize } from './bundle-size';
 import { counterInc } from './counter';
@@ -45,6 +46,7 @@ export const workloads: readonly Workload[] = [
   render10k,
   renderCatalogue,
   snapshot,
+  alertEvaluation,
   otlpExport,
   otlpHotPath,
   botWithoutPrometheus,

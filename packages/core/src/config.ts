@@ -3,7 +3,7 @@ import { workerData as threadWorkerData } from 'node:worker_threads';
 import type { LogFormat } from './logger';
 
 /** Options a bot passes to `argus(client, options)`. Each has an `ARGUS_*` variable. */
-export interface ArgusOptions extends ShardingChildOptions {
+export interface ArgusOptions extends ShardingChildOptions, AlertingOptions {
   /** Port of the metrics/dashboard server. Env: ARGUS_PORT, then SERVER_PORT, then PORT. Default 9191. */
   port?: number;
   /** Bind address. Env: ARGUS_HOST, then SERVER_IP. Default 0.0.0.0. */
@@ -99,7 +99,7 @@ export interface ArgusOptions extends ShardingChildOptions {
 }
 
 /** The resolved, validated configuration. Frozen. */
-export interface ArgusConfig extends ShardingChildConfig {
+export interface ArgusConfig extends ShardingChildConfig, AlertingConfig {
   readonly port: number;
   readonly host: string;
   readonly metricsPath: string;
@@ -240,6 +240,65 @@ const SHARDING_DEFAULTS = {
   childServer: false,
 } as const;
 
+// ---------------------------------------------------------------------------------------------
+// Alerts in the bot (issue 13): @argus/alerts' rules evaluated in-process, notifications to a
+// Discord webhook. The webhook URL holds its token, so it is a secret (redacted, `_FILE`).
+// ---------------------------------------------------------------------------------------------
+
+export interface AlertingOptions {
+  /** Evaluate Argus' alert rules inside the bot (dashboard, webhook). Env: ARGUS_ALERTS. Default true. */
+  alerts?: boolean;
+  /** Seconds between two evaluations. Env: ARGUS_ALERT_INTERVAL. Default 15, like Prometheus. */
+  alertInterval?: number;
+  /**
+   * A Discord webhook URL (`https://discord.com/api/webhooks/<id>/<token>`) that receives alerts
+   * firing and resolving, and the command error digest. Env: ARGUS_ALERT_WEBHOOK_URL or
+   * ARGUS_ALERT_WEBHOOK_URL_FILE. Default none.
+   */
+  alertWebhookUrl?: string;
+  /** Seconds before an alert still firing is announced again. Env: ARGUS_ALERT_REPEAT_INTERVAL. Default 14400 (4 h). */
+  alertRepeatInterval?: number;
+  /** Seconds between two command error digests (at most one per interval). Env: ARGUS_ERROR_DIGEST_INTERVAL. Default 300. */
+  errorDigestInterval?: number;
+  /** Where alert messages link to: the dashboard as the operator reaches it. Env: ARGUS_ALERT_DASHBOARD_URL. Default none. */
+  alertDashboardUrl?: string;
+  /**
+   * Any URL that takes Alertmanager's webhook payload (JSON), for other tools. Env:
+   * ARGUS_ALERT_JSON_WEBHOOK_URL or ARGUS_ALERT_JSON_WEBHOOK_URL_FILE. Default none.
+   */
+  alertJsonWebhookUrl?: string;
+}
+
+export interface AlertingConfig {
+  readonly alerts: boolean;
+  readonly alertInterval: number;
+  readonly alertWebhookUrl: string | undefined;
+  readonly alertRepeatInterval: number;
+  readonly errorDigestInterval: number;
+  readonly alertDashboardUrl: string | undefined;
+  readonly alertJsonWebhookUrl: string | undefined;
+}
+
+const ALERTING_SPECS: Record<keyof AlertingOptions, Spec> = {
+  alerts: { env: ['ARGUS_ALERTS'], kind: 'bool' },
+  alertInterval: { env: ['ARGUS_ALERT_INTERVAL'], kind: 'int', min: 1, max: 3_600 },
+  alertWebhookUrl: { env: ['ARGUS_ALERT_WEBHOOK_URL'], kind: 'secret', file: true },
+  alertRepeatInterval: { env: ['ARGUS_ALERT_REPEAT_INTERVAL'], kind: 'int', min: 60, max: 604_800 },
+  errorDigestInterval: { env: ['ARGUS_ERROR_DIGEST_INTERVAL'], kind: 'int', min: 10, max: 86_400 },
+  alertDashboardUrl: { env: ['ARGUS_ALERT_DASHBOARD_URL'], kind: 'url' },
+  alertJsonWebhookUrl: { env: ['ARGUS_ALERT_JSON_WEBHOOK_URL'], kind: 'secret', file: true },
+};
+
+const ALERTING_DEFAULTS = {
+  alerts: true,
+  alertInterval: 15,
+  alertWebhookUrl: undefined,
+  alertRepeatInterval: 14_400,
+  errorDigestInterval: 300,
+  alertDashboardUrl: undefined,
+  alertJsonWebhookUrl: undefined,
+} as const;
+
 /**
  * Reads what a sharding manager gives its children. In worker mode discord.js shares the
  * manager's own environment with every worker, so workerData wins over the environment.
@@ -327,6 +386,7 @@ function applyManagedChild(
 
 const SPECS: Record<keyof ArgusOptions, Spec> = {
   ...SHARDING_SPECS,
+  ...ALERTING_SPECS,
   port: { env: ['ARGUS_PORT', 'SERVER_PORT', 'PORT'], kind: 'port' },
   host: { env: ['ARGUS_HOST', 'SERVER_IP'], kind: 'string' },
   metricsPath: { env: ['ARGUS_METRICS_PATH'], kind: 'path' },
@@ -422,6 +482,7 @@ const DEFAULTS = {
   pushgatewayBearerToken: undefined,
   pushgatewayInstance: undefined,
   ...SHARDING_DEFAULTS,
+  ...ALERTING_DEFAULTS,
 } as const satisfies Omit<ArgusConfig, 'managedChild'>;
 
 /** Paths the server owns; neither configurable path may take them. */

@@ -43,6 +43,8 @@ export {
   USER_DURATION_BUCKETS,
 } from './catalogue';
 export {
+  type AlertingConfig,
+  type AlertingOptions,
   type ArgusConfig,
   ArgusConfigError,
   type ArgusOptions,

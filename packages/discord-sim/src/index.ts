@@ -3,6 +3,7 @@
  * and a traffic driver that plays scenarios against it. See the README for the full API.
  */
 
+export type { ExecutedWebhookMessage } from './internal/channel-webhooks.js';
 export {
   DEMO_COMMANDS,
   MODE_OPTION,

@@ -1,3 +1,4 @@
+import { checkAlertingConfig, startInBotAlerting } from '@argus/alerts';
 import {
   type AdapterContext,
   type AdapterRuntime,
@@ -174,6 +175,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     );
   const tracingAdapter = given.tracing ?? fromEnvironment.tracing;
   const analyticsAdapter = given.analytics ?? fromEnvironment.analytics;
+  checkAlertingConfig(config);
 
   const release = claimClient(client);
 
@@ -242,6 +244,10 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
   const tracing = tracingAdapter ? startAdapter(tracingAdapter) : undefined;
   const traceIdOf = tracing?.traceIdOf;
 
+  // In-bot alerts (issue 13): the evaluator, webhook and error digest in one call.
+  const alerting = config.alerts
+    ? startInBotAlerting({ config, snapshot, registry, guard, logger })
+    : undefined;
   const subscribers: LifecycleSubscriber[] = [
     new MetricsRecorder(catalogue, traceIdOf ? { traceIdOf } : {}),
     ...(analytics?.subscribers ?? []),
@@ -249,6 +255,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
     ...started
       .filter(({ adapter }) => adapter.role === 'metrics')
       .flatMap(({ runtime }) => runtime.subscribers ?? []),
+    ...(alerting?.subscriber ? [alerting.subscriber] : []),
     ...(extraSubscribers ?? []),
   ];
   const instrumentation: DiscordInstrumentation = instrumentDiscordClient(client, {
@@ -283,6 +290,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
           }),
         }
       : {}),
+    ...(alerting ? { alerts: { token: config.dashboardAuthToken, view: () => alerting.view() } } : {}),
     ...(analytics?.analytics
       ? {
           analytics: {
@@ -341,6 +349,7 @@ export function argus(client: Client, init: ArgusInit = {}): Argus {
       closed = true;
       client.off('clientReady', onReady);
       stopReporting?.();
+      alerting?.close();
       instrumentation.close();
       gauges.close();
       release();

@@ -131,6 +131,19 @@ export function createApp(options: CreateAppOptions): ArgusApp {
   const analytics = options.analytics;
   if (analytics) guard.run('server:analytics', () => registerAnalytics(app, tools, analytics, guard));
 
+  // In-bot alerts (issue 13): read-only JSON behind the same token as /api/snapshot.
+  const alerts = options.alerts;
+  if (alerts) {
+    tools.get('/api/alerts', tools.requireToken(alerts.token, 'dashboard', { json: true }), async (c) => {
+      try {
+        return c.json(alerts.view() as object, 200, { 'Cache-Control': 'no-store' });
+      } catch (error) {
+        guard.report('server:alerts', error);
+        return c.json({ error: 'alerts temporarily unavailable' }, 503);
+      }
+    });
+  }
+
   const extend = options.routes;
   if (extend) guard.run('server:routes', () => extend(app, tools));
 

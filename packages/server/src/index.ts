@@ -8,6 +8,7 @@ export { createApp } from './app';
 export { dashboardConfigBody, dashboardOptions, resolveDashboardAssets } from './dashboard';
 export { startServer } from './start';
 export type {
+  AlertsRouteOptions,
   AnalyticsOptions,
   AppConfig,
   ArgusApp,

@@ -97,6 +97,15 @@ export interface CreateAppOptions {
    * routes then do not exist (404).
    */
   analytics?: AnalyticsOptions;
+  /** Serves `/api/alerts` (the in-bot alert evaluator's state) behind the dashboard token. */
+  alerts?: AlertsRouteOptions;
+}
+
+/** What `/api/alerts` answers: a JSON-serialisable view, read per request. */
+export interface AlertsRouteOptions {
+  /** The dashboard's token (`dashboardAuthToken`); undefined leaves the route open like the dashboard. */
+  token: string | undefined;
+  view(): unknown;
 }
 
 /** Names and finds the guilds the bot is in, for the analytics routes. Each call must be cheap. */

@@ -235,3 +235,16 @@ describe('helpers', () => {
     expect(looksLikeDiscordToken('abc')).toBe(false);
   });
 });
+
+describe('the alert webhook', () => {
+  it('goes into .env when it is a Discord webhook URL, and is refused with a reason when not', () => {
+    const url = 'https://discord.com/api/webhooks/123456789012345678/abc-DEF_ghi';
+    const ok = generate({ ...DEFAULT_CHOICES, alertWebhookUrl: url });
+    expect(ok.env).toContain(`ARGUS_ALERT_WEBHOOK_URL=${url}\n`);
+    expect(ok.errors.alertWebhookUrl).toBeUndefined();
+    const bad = generate({ ...DEFAULT_CHOICES, alertWebhookUrl: 'https://example.com/hook' });
+    expect(bad.env).not.toContain('ARGUS_ALERT_WEBHOOK_URL');
+    expect(bad.errors.alertWebhookUrl).toMatch(/^the alert webhook must be a Discord webhook URL/);
+    expect(generate(DEFAULT_CHOICES).env).not.toContain('ARGUS_ALERT_WEBHOOK_URL');
+  });
+});

@@ -22,6 +22,8 @@ export interface SetupChoices {
   dashboardToken: string;
   /** Bearer token for /metrics; empty leaves it open. */
   metricsToken: string;
+  /** A Discord webhook URL for alerts and the error digest; empty sends none. */
+  alertWebhookUrl: string;
 }
 
 export const DEFAULT_CHOICES: SetupChoices = {
@@ -32,6 +34,7 @@ export const DEFAULT_CHOICES: SetupChoices = {
   clusterId: '',
   dashboardToken: '',
   metricsToken: '',
+  alertWebhookUrl: '',
 };
 
 export interface GeneratedFile {
@@ -88,6 +91,13 @@ export function randomToken(
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** A Discord channel webhook URL, as Argus' alertWebhookUrl takes it. */
+export function looksLikeWebhookUrl(url: string): boolean {
+  return /^https:\/\/(?:canary\.|ptb\.)?discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks\/\d{1,20}\/[\w-]{1,200}$/.test(
+    url,
+  );
+}
+
 /** Discord tokens are three dot-separated base64url parts. */
 export function looksLikeDiscordToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/.test(token);
@@ -119,6 +129,12 @@ export function generate(input: SetupChoices): SetupResult {
   const token = secret('discordToken', input.discordToken, errors, 'the bot token');
   const dashboardToken = secret('dashboardToken', input.dashboardToken, errors, 'the dashboard token');
   const metricsToken = secret('metricsToken', input.metricsToken, errors, 'the metrics token');
+  let alertWebhookUrl = secret('alertWebhookUrl', input.alertWebhookUrl ?? '', errors, 'the webhook URL');
+  if (alertWebhookUrl !== '' && !looksLikeWebhookUrl(alertWebhookUrl)) {
+    errors.alertWebhookUrl =
+      'the alert webhook must be a Discord webhook URL: https://discord.com/api/webhooks/<id>/<token> (channel settings > Integrations > Webhooks)';
+    alertWebhookUrl = '';
+  }
   const port = hosting === 'panel' ? DEFAULT_PORT : parsePort(input.port, errors);
   const namespace = sanitizeNamespace(input.namespace);
   let clusterId = input.clusterId.trim();
@@ -144,7 +160,16 @@ export function generate(input: SetupChoices): SetupResult {
     warnings.push('Use different tokens for the dashboard and for Prometheus, so each can be changed alone.');
   }
 
-  const env = envFile({ hosting, token, port, namespace, clusterId, dashboardToken, metricsToken });
+  const env = envFile({
+    hosting,
+    token,
+    port,
+    namespace,
+    clusterId,
+    dashboardToken,
+    metricsToken,
+    alertWebhookUrl,
+  });
   const files: GeneratedFile[] = [
     { name: '.env', content: env },
     { name: 'bot.js', content: botFile() },
@@ -170,6 +195,7 @@ export function generate(input: SetupChoices): SetupResult {
 export const INTEGRATION = "import { argus } from '@argus/discordjs';\nargus(client);";
 
 interface EnvInput {
+  alertWebhookUrl: string;
   hosting: Hosting;
   token: string;
   port: number;
@@ -215,6 +241,12 @@ function envFile(c: EnvInput): string {
     lines.push(
       '# Prometheus must send this as a bearer token to read /metrics.',
       `ARGUS_METRICS_AUTH_TOKEN=${envValue(c.metricsToken)}`,
+    );
+  }
+  if (c.alertWebhookUrl !== '') {
+    lines.push(
+      '# Alerts and a digest of command errors go to this Discord channel webhook (it holds a token: keep it private).',
+      `ARGUS_ALERT_WEBHOOK_URL=${envValue(c.alertWebhookUrl)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import { createMemo, For, Show } from 'solid-js';
+import { AlertsPanel } from '../components/AlertsPanel';
 import { type Column, DataTable } from '../components/DataTable';
 import { Panel, Section } from '../components/Panel';
 import { fmtCount } from '../lib/format';
@@ -49,6 +50,7 @@ export function Health() {
   const mins = dash.windowMinutes;
   return (
     <Section name="health" title="Health">
+      <AlertsPanel testid="health-alerts" />
       <div class="charts">
         <Panel title="Argus subsystems" hint={h().up === 1 ? 'argus_up = 1' : 'argus_up missing'}>
           <DataTable

@@ -1,4 +1,5 @@
 import { createMemo, For, Show } from 'solid-js';
+import { AlertsPanel } from '../components/AlertsPanel';
 import { Section } from '../components/Panel';
 import { StatCard, toneAbove, toneBelow } from '../components/StatCard';
 import { fmtBytes, fmtCount, fmtMs, fmtPercent, fmtRate, fmtSeconds } from '../lib/format';
@@ -20,6 +21,7 @@ export function Overview() {
   };
   return (
     <Section name="overview" title="Overview">
+      <AlertsPanel testid="overview-alerts" />
       <div class="cards">
         <StatCard
           testid="stat-guilds"

@@ -195,6 +195,22 @@ export function Setup() {
               </button>
             </span>
           </label>
+          <label>
+            <span>Alert webhook (optional: a Discord channel gets alerts and an error digest)</span>
+            <input
+              data-testid="setup-alert-webhook"
+              autocomplete="off"
+              spellcheck={false}
+              placeholder="https://discord.com/api/webhooks/…"
+              value={choices().alertWebhookUrl}
+              onInput={(e) => set('alertWebhookUrl', e.currentTarget.value)}
+            />
+            <Show when={result().errors.alertWebhookUrl}>
+              <small class="error-text" data-testid="setup-alert-webhook-error">
+                {result().errors.alertWebhookUrl}
+              </small>
+            </Show>
+          </label>
         </form>
 
         <div class="setup-output">

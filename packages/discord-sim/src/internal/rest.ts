@@ -7,6 +7,7 @@ import type {
   StoredCommand,
   WebhookMessageEvent,
 } from '../types.js';
+import type { ChannelWebhooks } from './channel-webhooks.js';
 import type { FaultQueue } from './faults.js';
 import { channelPayload, messagePayload, userPayload, type World } from './fixtures.js';
 import { HttpError, parseBody, parseJson, readBody, sendJson } from './http.js';
@@ -25,6 +26,8 @@ export interface RestContext {
   gatewayUrl(): string;
   tracker: InteractionTracker;
   faults: FaultQueue;
+  /** Incoming webhooks a test created; their executions take the POST /webhooks/:id/:token route. */
+  channelWebhooks: ChannelWebhooks;
   commands: CommandStore;
   ids: SnowflakeGenerator;
   counters: RestCounters;
@@ -272,7 +275,16 @@ export class RestApi {
       r('POST', `/interactions/${SF}/${SF}/callback`, '/interactions/:id/:token/callback', false, (c) =>
         this.callback(c),
       ),
-      r('POST', `/webhooks/${SF}/${SF}`, '/webhooks/:id/:token', false, (c) => this.webhook(c, 'followUp')),
+      r('POST', `/webhooks/${SF}/${SF}`, '/webhooks/:id/:token', false, async (c) =>
+        ctx.channelWebhooks.has(c.params[0] ?? '')
+          ? ctx.channelWebhooks.execute(
+              c.params[0] ?? '',
+              c.params[1] ?? '',
+              await parseBody(c.req, c.raw),
+              ctx.ids.next(),
+            )
+          : this.webhook(c, 'followUp'),
+      ),
       r('GET', `/webhooks/${SF}/${SF}/messages/${SF}`, '/webhooks/:id/:token/messages/:message', false, (c) =>
         this.webhook(c, 'fetch'),
       ),

@@ -23,6 +23,7 @@ import type {
   StatusRule,
   StoredCommand,
 } from '../types.js';
+import { ChannelWebhooks, type ExecutedWebhookMessage } from './channel-webhooks.js';
 import { type ControlContext, handleControl } from './control.js';
 import { TypedEmitter } from './emitter.js';
 import {
@@ -75,6 +76,7 @@ export class DiscordSim extends TypedEmitter<DiscordSimEvents> {
   readonly #gateway: Gateway;
   readonly #rest: RestApi;
   readonly #faults = new FaultQueue();
+  readonly #channelWebhooks = new ChannelWebhooks();
   readonly #tracker: InteractionTracker;
   readonly #commands: CommandStore;
   readonly #ids = new SnowflakeGenerator();
@@ -155,6 +157,7 @@ export class DiscordSim extends TypedEmitter<DiscordSimEvents> {
       gatewayUrl: () => this.gatewayUrl,
       tracker: this.#tracker,
       faults: this.#faults,
+      channelWebhooks: this.#channelWebhooks,
       commands: this.#commands,
       ids: this.#ids,
       counters: this.#counters,
@@ -509,6 +512,33 @@ export class DiscordSim extends TypedEmitter<DiscordSimEvents> {
   /** Removes every queued REST fault. */
   clearFaults(): void {
     this.#faults.clear();
+  }
+
+  /**
+   * Creates an incoming webhook on a channel (the first guild's first channel by default): its
+   * `url` executes like Discord's, with per-webhook rate-limit headers and a 429 past 5 per 2 s.
+   */
+  createWebhook(channelId?: string): { id: string; token: string; url: string } {
+    const id = this.#ids.next();
+    const token = randomToken('wh');
+    const channel = channelId ?? this.#world.guilds[0]?.channels[0]?.id ?? '0';
+    this.#channelWebhooks.add({ id, token, channelId: channel });
+    return { id, token, url: `${this.apiUrl}/webhooks/${id}/${token}` };
+  }
+
+  /** Deletes an incoming webhook: executing it then gets 404 Unknown Webhook. */
+  deleteWebhook(id: string): boolean {
+    return this.#channelWebhooks.delete(id);
+  }
+
+  /** Every message executed through an incoming webhook, oldest first. */
+  webhookMessages(id?: string): ExecutedWebhookMessage[] {
+    return this.#channelWebhooks.executed.filter((m) => id === undefined || m.webhookId === id);
+  }
+
+  /** Webhook executions answered 429 because the webhook's own window was spent. */
+  get webhookRateLimited(): number {
+    return this.#channelWebhooks.rateLimited;
   }
 
   // -------------------------------------------------------------------------------------------

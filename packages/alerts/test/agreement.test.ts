@@ -1,0 +1,163 @@
+// The in-bot evaluator against Debian's Prometheus 2.42 on the same bot: the example bot (a real
+// discord.js Client on the simulator) plays the chaos scenario with alerts evaluated every second;
+// Prometheus scrapes it every second and evaluates deploy/'s generated rule file every second.
+// Both are polled for the same minute, and every alert either side raised must have been raised
+// by the other, in the same state, within the documented tolerance (README: "Tolerance").
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type PrometheusServer, startPrometheus } from '@argus/test-services';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildDemo, type DemoProcess, startDemo } from '../../../apps/example-bot/test/demo-process';
+import { argusRules, exprToPromQL } from '../src/index';
+
+const rulesFile = fileURLToPath(new URL('../../../deploy/prometheus/rules/argus.rules.yml', import.meta.url));
+const TOKEN = 'agreement-dashboard-token';
+/** How long both sides are watched. */
+const WATCH_MS = 60_000;
+/**
+ * The tolerance: the bot samples its registry at its own instants, Prometheus at its scrapes, each
+ * every second; a state may change up to a few intervals apart, never more than this.
+ */
+const TOLERANCE_MS = 6_000;
+/**
+ * Alerts compared on their input only, and why: the bot's own history starts at argus(), before
+ * the server listens and Prometheus' first scrape, so for a process younger than the rule's 1 h
+ * window the bot's `delta` of resident memory starts from a lower, pre-login sample.
+ */
+const STARTUP_SENSITIVE: Record<string, string> = {
+  DiscordBotMemoryGrowth: 'growth over 1 h of a process younger than 1 h: the bot saw its own start-up',
+};
+/** Labels only Prometheus adds (the scrape target's). */
+const TARGET_LABELS = new Set(['job', 'instance']);
+
+let dir: string;
+let demo: DemoProcess | undefined;
+let prometheus: PrometheusServer | undefined;
+
+beforeAll(() => {
+  buildDemo();
+  dir = mkdtempSync(join(tmpdir(), 'argus-agreement-'));
+}, 180_000);
+afterAll(async () => {
+  if (demo && demo.child.exitCode !== null) console.error(`the demo exited:\n${demo.output().slice(-3000)}`);
+  await prometheus?.stop();
+  if (demo) await demo.stop().catch(() => demo?.child.kill('SIGKILL'));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type State = 'pending' | 'firing';
+interface Seen {
+  pending?: number;
+  firing?: number;
+}
+
+function keyOf(labels: Record<string, string>): string {
+  const kept = Object.entries(labels).filter(([k]) => !TARGET_LABELS.has(k));
+  return JSON.stringify(kept.sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function note(into: Map<string, Seen>, key: string, state: State, at: number): void {
+  const seen = into.get(key) ?? {};
+  if (state === 'firing') seen.pending ??= at;
+  seen[state] ??= at;
+  into.set(key, seen);
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+it('raises the same alerts as Prometheus 2.42 on the same scrape, within the tolerance', async () => {
+  demo = await startDemo({
+    DEMO_SCENARIO: 'chaos',
+    ARGUS_ALERT_INTERVAL: '1',
+    ARGUS_DASHBOARD_AUTH_TOKEN: TOKEN,
+    ARGUS_ENABLE_PER_GUILD: 'false',
+  });
+  const [, simUrl] = await demo.waitFor(/Discord simulator on (http:\/\/127\.0\.0\.1:\d+)/, 30_000);
+  const bot = `http://127.0.0.1:${demo.port}`;
+  prometheus = await startPrometheus([], {
+    config: [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      `rule_files: [${JSON.stringify(rulesFile)}]`,
+      'scrape_configs:',
+      `  - { job_name: argus, static_configs: [{ targets: ["127.0.0.1:${demo.port}"] }] }`,
+    ].join('\n'),
+  });
+  await prometheus.waitFor('up{job="argus"} == 1', (r) => r.length === 1);
+  // What chaos lacks, as deploy/'s real-data test adds it: global rate limits and a long outage.
+  await post(`${simUrl}/_sim/ratelimit`, { route: '/messages$', global: true, count: 3, retryAfter: 2 });
+  await post(`${simUrl}/_sim/outage`, { shardId: 1, ms: 40_000 });
+
+  const inBot = new Map<string, Seen>();
+  const inPrometheus = new Map<string, Seen>();
+  let skipped: string[] = [];
+  const started = Date.now();
+  while (Date.now() - started < WATCH_MS) {
+    const at = Date.now();
+    const [own, theirs] = await Promise.all([
+      fetch(`${bot}/api/alerts`, { headers: { Authorization: `Bearer ${TOKEN}` } }).then(
+        (r) =>
+          r.json() as Promise<{
+            active: { labels: Record<string, string>; status: State }[];
+            skipped: { alert: string }[];
+          }>,
+      ),
+      fetch(`${prometheus.url}/api/v1/alerts`).then(
+        (r) => r.json() as Promise<{ data: { alerts: { labels: Record<string, string>; state: State }[] } }>,
+      ),
+    ]);
+    skipped = own.skipped.map((s) => s.alert);
+    for (const a of own.active) note(inBot, keyOf(a.labels), a.status, at);
+    for (const a of theirs.data.alerts) {
+      if (skipped.includes(a.labels.alertname ?? '')) continue;
+      note(inPrometheus, keyOf(a.labels), a.state, at);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const end = Date.now();
+
+  // Chaos must have raised something on both sides, or the comparison proves nothing.
+  const names = (m: Map<string, Seen>) =>
+    [
+      ...new Set([...m.keys()].map((k) => JSON.parse(k).find(([n]: string[]) => n === 'alertname')[1])),
+    ].sort();
+  expect(names(inPrometheus)).toEqual(
+    expect.arrayContaining(['DiscordGlobalRateLimited', 'DiscordShardDown']),
+  );
+  // And the bot fired (not only held pending) what chaos makes fire at once.
+  const botFired = [...inBot].filter(([, seen]) => seen.firing !== undefined).map(([key]) => key);
+  expect(botFired.some((key) => key.includes('"DiscordGlobalRateLimited"'))).toBe(true);
+
+  const disagreements: string[] = [];
+  const compare = (from: Map<string, Seen>, to: Map<string, Seen>, fromName: string, toName: string) => {
+    for (const [key, seen] of from) {
+      if (Object.keys(STARTUP_SENSITIVE).some((name) => key.includes(`"alertname","${name}"`))) continue;
+      for (const state of ['pending', 'firing'] as const) {
+        const at = seen[state];
+        if (at === undefined || end - at < TOLERANCE_MS) continue; // too late for the other side to show it
+        const other = to.get(key)?.[state];
+        if (other === undefined || Math.abs(other - at) > TOLERANCE_MS) {
+          disagreements.push(
+            `${key} ${state}: ${fromName} at +${at - started} ms, ${toName} ${other === undefined ? 'never' : `at +${other - started} ms`}`,
+          );
+        }
+      }
+    }
+  };
+  compare(inPrometheus, inBot, 'Prometheus', 'bot');
+  compare(inBot, inPrometheus, 'bot', 'Prometheus');
+  console.info(
+    `agreement: ${inPrometheus.size} alert series in Prometheus, ${inBot.size} in the bot: ${names(inBot).join(', ')}`,
+  );
+  expect(disagreements).toEqual([]);
+  // The alerts left out above are still evaluated by Prometheus on the same data (no label mismatch).
+  for (const name of Object.keys(STARTUP_SENSITIVE)) {
+    const rule = argusRules()
+      .alerting.flatMap((g) => g.rules)
+      .find((r) => r.alert === name);
+    if (rule?.condition.kind !== 'threshold') throw new Error(`${name} is not a threshold rule`);
+    expect((await prometheus.query(exprToPromQL(rule.condition.expr))).length, name).toBe(1);
+  }
+}, 150_000);
