@@ -16,9 +16,19 @@ const bot = join(import.meta.dirname, 'fixtures', 'packed-bot.mjs');
 const DISCORD_JS = 'discord.js@14.28.1';
 
 const COMBINATIONS = {
-  prometheus: ['core', 'server', 'prometheus', 'discord-sim', 'discordjs'],
-  otlp: ['core', 'server', 'otlp', 'discord-sim', 'discordjs'],
-  everything: ['core', 'server', 'prometheus', 'otlp', 'tracing', 'clickhouse', 'discord-sim', 'discordjs'],
+  prometheus: ['core', 'server', 'alerts', 'prometheus', 'discord-sim', 'discordjs'],
+  otlp: ['core', 'server', 'alerts', 'otlp', 'discord-sim', 'discordjs'],
+  everything: [
+    'core',
+    'server',
+    'alerts',
+    'prometheus',
+    'otlp',
+    'tracing',
+    'clickhouse',
+    'discord-sim',
+    'discordjs',
+  ],
 } as const;
 type Combination = keyof typeof COMBINATIONS;
 

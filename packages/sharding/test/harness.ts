@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DiscordSim } from '@argus/discord-sim';
 import { build } from 'tsdown';
 import type { FleetView } from '../src/index';
@@ -17,6 +18,11 @@ const repoDir = fileURLToPath(new URL('../../..', import.meta.url));
 const outDirOf = (name: string) => `${pkgDir}node_modules/.cache/sharding-test-${name}`;
 
 const RUNTIME_PACKAGES = new Set(['chdb', '@clickhouse/client', 'prom-client']);
+/**
+ * Dependencies of bundled @argus/* packages that the sharding package does not have itself: loaded
+ * from where their @argus/* package has them, as npm would install them for a bot.
+ */
+const DEPENDENCIES_OF = { '@discordjs/rest': 'alerts' } as const;
 
 /** Bundles @argus/* from sources, the way vitest's aliases do. */
 const fromSources = {
@@ -24,6 +30,12 @@ const fromSources = {
   resolveId(id: string) {
     // Native or CommonJS packages stay outside the bundle, loaded from node_modules as a bot does.
     if (RUNTIME_PACKAGES.has(id)) return { id, external: true };
+    const owner = DEPENDENCIES_OF[id as keyof typeof DEPENDENCIES_OF];
+    if (owner)
+      return {
+        id: pathToFileURL(createRequire(`${repoDir}packages/${owner}/package.json`).resolve(id)).href,
+        external: true,
+      };
     const m = /^@argus\/([\w-]+)(?:\/([\w-]+))?$/.exec(id);
     if (!m) return null;
     return `${repoDir}packages/${m[1]}/src/${m[2] ?? 'index'}.ts`;
@@ -34,12 +46,12 @@ const { version } = (await import('../../core/package.json', { with: { type: 'js
   version: string;
 };
 
-async function bundle(entry: Record<string, string>, dir: string) {
+async function bundle(entry: Record<string, string>, dir: string, format: ('esm' | 'cjs')[] = ['esm']) {
   await build({
     config: false,
     cwd: pkgDir,
     entry,
-    format: ['esm'],
+    format,
     outDir: dir,
     dts: false,
     clean: false,
@@ -52,7 +64,8 @@ async function bundle(entry: Record<string, string>, dir: string) {
       neverBundle: [
         'discord.js',
         'discord-hybrid-sharding',
-        /^@discordjs\//,
+        // @discordjs/rest is resolved by the plugin above, from the package that depends on it.
+        /^@discordjs\/(?!rest$)/,
         'zlib-sync',
         'bufferutil',
         'utf-8-validate',
@@ -82,6 +95,19 @@ export async function buildFixtures(name: string): Promise<string> {
   await writeFile(
     `${clickhouseDir}/package.json`,
     JSON.stringify({ name: '@argus/clickhouse', type: 'module', exports: './index.mjs' }),
+  );
+  // argus(client) alone serves Prometheus through @argus/prometheus, loaded by name with require()
+  // (as from a bot's node_modules): ESM and CommonJS, like the published package.
+  const prometheusDir = `${outDir}/node_modules/@argus/prometheus`;
+  await mkdir(prometheusDir, { recursive: true });
+  await bundle({ index: '../prometheus/src/index.ts' }, prometheusDir, ['esm', 'cjs']);
+  await writeFile(
+    `${prometheusDir}/package.json`,
+    JSON.stringify({
+      name: '@argus/prometheus',
+      type: 'module',
+      exports: { import: './index.mjs', require: './index.cjs' },
+    }),
   );
   return outDir;
 }
