@@ -53,6 +53,7 @@ const runs = [
 const totals = { passed: 0, failed: 0 };
 let failedRuns = 0;
 const lines = [];
+const failures = [];
 for (const run of runs) {
   const what = {
     all: 'every test',
@@ -64,10 +65,13 @@ for (const run of runs) {
   totals.passed += outcome.passed;
   totals.failed += outcome.failed;
   if (!outcome.ok) failedRuns++;
+  for (const f of outcome.failures ?? []) failures.push(`${run.label}: ${f}`);
   lines.push(
     `vitest on ${run.label} (${what}): ${outcome.passed} passed, ${outcome.failed} failed${outcome.problem ? ` (${outcome.problem})` : ''}`,
   );
 }
+// The failed tests come again at the very end, where a log cut to its last lines still shows them.
+if (failures.length > 0) console.log(`\nfailed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`\n${lines.join('\n')}`);
 console.log(`vitest: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(failedRuns === 0 ? 0 : 1);
@@ -109,12 +113,30 @@ function runVitest(run) {
   }
   const passed = json.numPassedTests;
   const failed = json.numFailedTests;
-  if (json.numTotalTests === 0) return { ok: false, passed, failed, problem: 'no test ran' };
+  const failures = listFailures(json);
+  if (json.numTotalTests === 0) return { ok: false, passed, failed, failures, problem: 'no test ran' };
   // A whole run must have proved which Node it ran on.
   if (filters.length === 0) {
     const runtime = json.testResults.find((r) => r.name.endsWith(RUNTIME_TEST));
     if (runtime?.status !== 'passed')
-      return { ok: false, passed, failed, problem: `${RUNTIME_TEST} did not pass in this run` };
+      return { ok: false, passed, failed, failures, problem: `${RUNTIME_TEST} did not pass in this run` };
   }
-  return { ok: result.status === 0 && failed === 0, passed, failed };
+  return { ok: result.status === 0 && failed === 0, passed, failed, failures };
+}
+
+/** One line per failed test (file, name, the first line of its error), and per file that failed outside a test. */
+function listFailures(json) {
+  const out = [];
+  for (const file of json.testResults ?? []) {
+    const name = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) {
+      const first = String(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      out.push(`${name} > ${a.fullName}${first ? `: ${first}` : ''}`);
+    }
+    if (failed.length === 0 && file.status === 'failed') {
+      out.push(`${name}: ${String(file.message ?? 'failed outside a test').split('\n')[0].slice(0, 300)}`);
+    }
+  }
+  return out;
 }
