@@ -139,60 +139,63 @@ export class Lifecycle {
   readonly restResponse: Publish<'restResponse'> | undefined;
   readonly rateLimited: Publish<'rateLimited'> | undefined;
   readonly shardStateChanged: Publish<'shardStateChanged'> | undefined;
-  private readonly scopes: LifecycleSubscriber[];
+  /** Whether any subscriber runs handlers in a scope of its own (`runCommand`). */
+  readonly scoped: boolean;
+  private readonly scopes: readonly { subscriber: LifecycleSubscriber; hook: string }[];
   private readonly guard: FailOpenGuard;
 
   constructor(subscribers: readonly LifecycleSubscriber[], guard: FailOpenGuard) {
     this.guard = guard;
     const self = this as unknown as Record<EventName, unknown>;
     for (const event of EVENTS) self[event] = fanOut(subscribers, event, guard);
-    this.scopes = subscribers.filter((s) => typeof s.runCommand === 'function');
+    this.scopes = subscribers
+      .filter((s) => typeof s.runCommand === 'function')
+      .map((subscriber) => ({ subscriber, hook: `lifecycle:${subscriber.name}` }));
+    this.scoped = this.scopes.length > 0;
   }
 
   /** Whether any subscriber listens to anything (a composer can then skip listening at all). */
   get empty(): boolean {
     const self = this as unknown as Record<EventName, unknown>;
-    return this.scopes.length === 0 && EVENTS.every((e) => self[e] === undefined);
+    return !this.scoped && EVENTS.every((e) => self[e] === undefined);
   }
 
   /** Runs a command handler inside every subscriber's scope; the handler runs exactly once. */
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    let next = run;
-    for (let i = this.scopes.length - 1; i >= 0; i--) next = this.scoped(this.scopes[i]!, command, next);
-    return next();
+    return this.runFrom(0, command, run);
   }
 
-  private scoped<R>(subscriber: LifecycleSubscriber, command: CommandRecord, inner: () => R): () => R {
-    const guard = this.guard;
-    const hook = `lifecycle:${subscriber.name}`;
-    return () => {
-      let ran = false;
-      let failed = false;
-      let failure: unknown;
-      let result: R | undefined;
-      const once = (): R => {
-        if (ran) throw new Error('runCommand ran the handler twice');
-        ran = true;
-        try {
-          result = inner();
-        } catch (error) {
-          failed = true;
-          failure = error;
-          throw error;
-        }
-        return result;
-      };
+  /** The handler inside the scopes from `index` on: the first subscriber's scope is outermost. */
+  private runFrom<R>(index: number, command: CommandRecord, run: () => R): R {
+    if (index >= this.scopes.length) return run();
+    const { subscriber, hook } = this.scopes[index]!;
+    const inner = index + 1 === this.scopes.length ? run : () => this.runFrom(index + 1, command, run);
+    let ran = false;
+    let failed = false;
+    let failure: unknown;
+    let result: R | undefined;
+    const once = (): R => {
+      if (ran) throw new Error('runCommand ran the handler twice');
+      ran = true;
       try {
-        subscriber.runCommand!(command, once);
-        if (!ran) guard.report(hook, new Error('runCommand returned without running the handler'));
+        result = inner();
       } catch (error) {
-        if (!(ran && failed && error === failure)) guard.report(hook, error);
+        failed = true;
+        failure = error;
+        throw error;
       }
-      if (!ran) return inner();
-      // Whatever the scope did, the bot sees exactly what its handler returned or threw.
-      if (failed) throw failure;
-      return result as R;
+      return result;
     };
+    try {
+      subscriber.runCommand!(command, once);
+      if (!ran) this.guard.report(hook, new Error('runCommand returned without running the handler'));
+    } catch (error) {
+      if (!(ran && failed && error === failure)) this.guard.report(hook, error);
+    }
+    if (!ran) return inner();
+    // Whatever the scope did, the bot sees exactly what its handler returned or threw.
+    if (failed) throw failure;
+    return result as R;
   }
 }
 

@@ -110,22 +110,26 @@ export class DiscordInstrumentation {
         new Error('wrapCommand needs { name } for a prefix command; it is labelled "unknown"'),
       );
     };
+    const lifecycle = self.lifecycle;
     return function argusCommand(this: unknown, ...args: A): R {
-      const record = self.guard.run('wrapCommand:start', () => self.commandRecord(args[0], options, unnamed));
-      if (record === undefined) return handler.apply(this, args);
-      const lifecycle = self.lifecycle;
+      let record: CommandRecord;
+      try {
+        record = self.commandRecord(args[0], options, unnamed);
+      } catch (error) {
+        self.guard.report('wrapCommand:start', error);
+        return handler.apply(this, args);
+      }
       lifecycle.commandStarted?.(record);
-      const run = (): R =>
-        observeCall(
-          () => handler.apply(this, args),
-          (error, failed) =>
-            lifecycle.commandFinished?.(
-              record,
-              self.now(),
-              failed ? (error ?? new Error('non-error thrown')) : undefined,
-            ),
-        );
-      return lifecycle.runCommand(record, run);
+      const finished = lifecycle.commandFinished;
+      const call = () => handler.apply(this, args);
+      const run =
+        finished === undefined
+          ? call
+          : (): R =>
+              observeCall(call, (error, failed) =>
+                finished(record, self.now(), failed ? (error ?? new Error('non-error thrown')) : undefined),
+              );
+      return lifecycle.scoped ? lifecycle.runCommand(record, run) : run();
     };
   }
 
@@ -176,8 +180,16 @@ export class DiscordInstrumentation {
 
   private interactionRecord(interaction: Interaction): InteractionRecord {
     const receivedAt = this.now();
-    // discord.js hands a well-formed object; anything else (a getter that throws, a wrong type)
-    // still counts once, as `unknown`, instead of disappearing into an error counter.
+    // discord.js hands a well-formed object: read it in one go. Anything else (a getter that
+    // throws, a wrong type) takes the careful path, which still counts it once, as `unknown`.
+    try {
+      return readInteraction(interaction, receivedAt);
+    } catch {
+      return this.readInteractionCarefully(interaction, receivedAt);
+    }
+  }
+
+  private readInteractionCarefully(interaction: Interaction, receivedAt: number): InteractionRecord {
     const raw = interaction as unknown as Record<string, unknown> | null | undefined;
     const read = (field: string): unknown => {
       try {
@@ -195,7 +207,7 @@ export class DiscordInstrumentation {
     return {
       id: typeof id === 'string' ? id : '',
       receivedAt,
-      typeIndex: typeof type === 'number' && Number.isInteger(type) && type >= 1 && type <= 5 ? type : 0,
+      typeIndex: typeIndexOf(type),
       command: this.guard.run('interactionCreate:command', () => commandLabel(interaction)) ?? 'none',
       guildId: typeof guildId === 'string' ? guildId : null,
       channelId: typeof channelId === 'string' ? channelId : null,
@@ -387,7 +399,6 @@ export class DiscordInstrumentation {
   }
 
   private commandRecord(subject: unknown, options: WrapCommandOptions, unnamed: () => void): CommandRecord {
-    const started = this.now();
     const s = subject as
       | { id?: unknown; token?: unknown; guildId?: unknown; guild?: { shardId?: unknown } | null }
       | null
@@ -405,7 +416,7 @@ export class DiscordInstrumentation {
       return {
         kind: 'app',
         command: command === 'none' ? 'unknown' : command,
-        startedAt: interaction?.receivedAt ?? started,
+        startedAt: interaction?.receivedAt ?? this.now(),
         interaction,
         guildId,
         shard,
@@ -415,7 +426,7 @@ export class DiscordInstrumentation {
     return {
       kind: 'prefix',
       command: options.name ?? 'unknown',
-      startedAt: started,
+      startedAt: this.now(),
       interaction: undefined,
       guildId,
       shard,
@@ -453,6 +464,34 @@ function sapphireLabel(
   }
   const name = payload?.command?.name;
   return typeof name === 'string' ? name : 'unknown';
+}
+
+/** The record of a well-formed interaction; throws on anything odd (the caller falls back). */
+function readInteraction(interaction: Interaction, receivedAt: number): InteractionRecord {
+  const raw = interaction as unknown as {
+    id?: unknown;
+    type?: unknown;
+    guildId?: unknown;
+    channelId?: unknown;
+    guild?: { shardId?: unknown } | null;
+    user?: { id?: unknown } | null;
+  };
+  const { id, guildId, channelId } = raw;
+  const userId = raw.user?.id;
+  return {
+    id: typeof id === 'string' ? id : '',
+    receivedAt,
+    typeIndex: typeIndexOf(raw.type),
+    command: commandLabel(interaction),
+    guildId: typeof guildId === 'string' ? guildId : null,
+    channelId: typeof channelId === 'string' ? channelId : null,
+    userId: typeof userId === 'string' ? userId : null,
+    shard: shardOf(raw.guild?.shardId),
+  };
+}
+
+function typeIndexOf(type: unknown): number {
+  return typeof type === 'number' && Number.isInteger(type) && type >= 1 && type <= 5 ? type : 0;
 }
 
 /** The label for an interaction's command: "parent group sub" for chat input, else the name. */

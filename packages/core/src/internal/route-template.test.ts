@@ -27,6 +27,26 @@ describe('routeTemplate', () => {
   it('extracts the interaction id of a callback only', () => {
     expect(callbackInteractionId('/interactions/777/tok/callback')).toBe('777');
     expect(callbackInteractionId('/webhooks/1/tok')).toBeUndefined();
+    expect(callbackInteractionId('/api/v10/interactions/1400000000000000000/aW50/callback')).toBe(
+      '1400000000000000000',
+    );
+  });
+
+  it('accepts exactly the shape …/interactions/<digits>/<token>/callback', () => {
+    const refused = [
+      '/interactions//tok/callback', // no id
+      '/interactions/12a/tok/callback', // not digits
+      '/interactions/12//callback', // empty token
+      '/interactions/12/callback', // no token
+      '/interactions/12/tok/extra/callback', // two segments
+      '/interactions/12/tok/callback/', // trailing slash
+      '/interactions/12/tok/callbacks',
+      '/channels/12/messages/callback',
+      '/callback',
+      '',
+    ];
+    for (const path of refused) expect(callbackInteractionId(path), path).toBeUndefined();
+    expect(callbackInteractionId('/interactions/0/t/callback')).toBe('0');
   });
 
   it('classifies statuses', () => {

@@ -24,11 +24,26 @@ export function routeTemplate(path: string): string {
 
 /** The interaction id of an initial-response route, or undefined for any other path. */
 export function callbackInteractionId(path: string): string | undefined {
-  // Checked on every REST response: a cheap test first, the parse only for callbacks.
-  if (!path.endsWith('/callback')) return undefined;
-  const match = /\/interactions\/(\d+)\/[^/]+\/callback$/.exec(path);
-  return match?.[1];
+  // Checked on every REST response, and every interaction has one: scanned by hand, no regex.
+  // The shape is `…/interactions/<digits>/<token>/callback`.
+  if (!path.endsWith(CALLBACK)) return undefined;
+  const at = path.indexOf(INTERACTIONS);
+  if (at === -1) return undefined;
+  const idStart = at + INTERACTIONS.length;
+  const idEnd = path.indexOf('/', idStart);
+  const tokenEnd = path.length - CALLBACK.length;
+  // One non-empty token segment between the id and `/callback`.
+  if (idEnd <= idStart || idEnd + 1 >= tokenEnd || path.indexOf('/', idEnd + 1) !== tokenEnd)
+    return undefined;
+  for (let i = idStart; i < idEnd; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return path.slice(idStart, idEnd);
 }
+
+const CALLBACK = '/callback';
+const INTERACTIONS = '/interactions/';
 
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 

@@ -48,6 +48,9 @@ interface OpenInteraction {
   readonly recording: boolean;
   /** Wrapped handlers of this interaction still running. */
   running: number;
+  /** The first of them (most interactions run one), then any others. */
+  command: CommandRecord | undefined;
+  moreCommands: Set<CommandRecord> | undefined;
   respondedAt: number | null;
   handlerEndedAt: number;
   ended: boolean;
@@ -69,8 +72,8 @@ export class InteractionTracer implements LifecycleSubscriber {
   private readonly open = new Map<InteractionRecord, OpenInteraction>();
   /** Commands with a span of their own (prefix commands, untracked interactions). */
   private readonly commandSpans = new WeakMap<CommandRecord, { span: Span; context: Context }>();
-  /** Commands counted in an interaction's `running`. */
-  private readonly attached = new WeakSet<CommandRecord>();
+  /** Commands still running when their interaction's span was closed (given up on, evicted). */
+  private readonly orphans = new WeakSet<CommandRecord>();
   private readonly restSpans = new WeakMap<RestRequestRecord, { span: Span; retry: RetryState }>();
   private readonly retries = new WeakMap<Span, Map<string, RetryState>>();
   private readonly notable = new NewestRing<NotableTrace>(NOTABLE_TRACES_KEPT);
@@ -110,6 +113,8 @@ export class InteractionTracer implements LifecycleSubscriber {
       context: undefined,
       recording: span.isRecording(),
       running: 0,
+      command: undefined,
+      moreCommands: undefined,
       respondedAt: null,
       handlerEndedAt: interaction.receivedAt,
       ended: false,
@@ -159,7 +164,11 @@ export class InteractionTracer implements LifecycleSubscriber {
     const state = command.interaction ? this.open.get(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       state.running++;
-      this.attached.add(command);
+      if (state.command === undefined) state.command = command;
+      else {
+        state.moreCommands ??= new Set();
+        state.moreCommands.add(command);
+      }
       return;
     }
     const attributes: Attributes = {
@@ -178,29 +187,30 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   runCommand<R>(command: CommandRecord, run: () => R): R {
+    const state = command.interaction ? this.open.get(command.interaction) : undefined;
+    if (state !== undefined && !state.ended) {
+      state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+      return context.with(state.context, run);
+    }
     const own = this.commandSpans.get(command);
     if (own !== undefined) return context.with(own.context, run);
-    const state = command.interaction ? this.open.get(command.interaction) : undefined;
-    if (state === undefined || state.ended) return run();
-    state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
-    return context.with(state.context, run);
+    return run();
   }
 
   commandFinished(command: CommandRecord, at: number, error: unknown): void {
-    if (this.attached.has(command)) {
-      this.attached.delete(command);
-      const interaction = command.interaction!;
-      const state = this.open.get(interaction);
-      if (state === undefined) return;
-      state.running--;
-      state.handlerEndedAt = Math.max(state.handlerEndedAt, at);
+    const interaction = command.interaction;
+    const tracked = interaction ? this.open.get(interaction) : undefined;
+    if (tracked !== undefined && detach(tracked, command)) {
+      tracked.running--;
+      tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
       if (error !== undefined) {
-        state.failed = true;
-        fail(state.span, error, at);
+        tracked.failed = true;
+        fail(tracked.span, error, at);
       }
-      this.endIfDone(interaction, state);
+      this.endIfDone(interaction!, tracked);
       return;
     }
+    if (this.orphans.delete(command)) return;
     const own = this.commandSpans.get(command);
     if (own !== undefined) {
       this.commandSpans.delete(command);
@@ -209,7 +219,7 @@ export class InteractionTracer implements LifecycleSubscriber {
       return;
     }
     // A framework's event after the fact (Sapphire): no start was seen.
-    const state = command.interaction ? this.open.get(command.interaction) : undefined;
+    const state = tracked;
     if (state !== undefined && !state.ended) {
       state.handlerEndedAt = Math.max(state.handlerEndedAt, at);
       if (error !== undefined) {
@@ -325,6 +335,11 @@ export class InteractionTracer implements LifecycleSubscriber {
     this.open.delete(interaction);
     if (state.ended) return;
     state.ended = true;
+    // Handlers still running finish later, with nothing left to attach their end to.
+    if (state.running > 0) {
+      if (state.command !== undefined) this.orphans.add(state.command);
+      if (state.moreCommands !== undefined) for (const c of state.moreCommands) this.orphans.add(c);
+    }
     if (state.recording) state.span.end(hrTimeOf(at));
     else state.span.end();
     if (state.recording && (state.failed || state.late || state.respondedAt === null))
@@ -356,6 +371,15 @@ export class InteractionTracer implements LifecycleSubscriber {
     if (this.options.channelIds && channel !== null) attributes['discord.channel.id'] = channel;
     if (this.options.userIds && user !== null) attributes['discord.user.id'] = user;
   }
+}
+
+/** Whether `command` ran attached to this interaction's span; it is no longer, after. */
+function detach(state: OpenInteraction, command: CommandRecord): boolean {
+  if (state.command === command) {
+    state.command = undefined;
+    return true;
+  }
+  return state.moreCommands?.delete(command) === true;
 }
 
 function fail(span: Span, error: unknown, at: number): void {
