@@ -1,6 +1,8 @@
 // A child's Prometheus text, split into families once when it arrives, so the manager's render
 // is a concatenation: HELP/TYPE once per family, every child's samples under it.
 
+import { scanExpositionLines } from './exposition-lines';
+
 export interface ParsedFamily {
   readonly name: string;
   /** `# HELP` and `# TYPE` lines, newline-terminated (empty when the child sent none). */
@@ -59,37 +61,28 @@ export function parseExposition(
     body = [];
     values = undefined;
   };
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line === '') continue;
-    if (line.startsWith('# HELP ') || line.startsWith('# TYPE ')) {
-      const rest = line.slice(7);
-      const cut = rest.indexOf(' ');
-      const family = cut === -1 ? rest : rest.slice(0, cut);
+  scanExpositionLines(text, {
+    header: (line, _kind, family) => {
       if (family !== name) {
         flush();
         name = family;
         if (keepValues.has(family)) values = [];
       }
       header += `${line}\n`;
-      continue;
-    }
-    if (line.startsWith('#')) continue;
-    if (name === '') {
-      // A sample with no HELP/TYPE before it: its own untyped family.
-      const cut = line.search(/[{ ]/);
-      name = cut === -1 ? line : line.slice(0, cut);
-    }
-    body.push(withCluster(line, label));
-    if (values) {
-      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (Number.isFinite(value)) values.push(value);
-    }
-  }
+    },
+    sample: (line) => {
+      if (name === '') {
+        // A sample with no HELP/TYPE before it: its own untyped family.
+        const cut = line.search(/[{ ]/);
+        name = cut === -1 ? line : line.slice(0, cut);
+      }
+      body.push(withCluster(line, label));
+      if (values) {
+        const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+        if (Number.isFinite(value)) values.push(value);
+      }
+    },
+  });
   flush();
   return families;
 }

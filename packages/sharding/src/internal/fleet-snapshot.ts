@@ -6,6 +6,7 @@
 // children's series, which share label names and bucket bounds in the usual case.
 
 import type { MetricsSnapshot, SnapshotFamily, SnapshotHistogramSeries, SnapshotSeries } from '@argus/core';
+import { scanExpositionLines } from './exposition-lines';
 
 /** One child's families, by name. */
 export type ChildFamilies = Map<string, SnapshotFamily>;
@@ -187,35 +188,25 @@ export function readExposition(text: string): ChildFamilies {
     current = { name, family: f };
     return f;
   };
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line === '') continue;
-    if (line.startsWith('# HELP ') || line.startsWith('# TYPE ')) {
-      const rest = line.slice(7);
-      const cut = rest.indexOf(' ');
-      const name = cut === -1 ? rest : rest.slice(0, cut);
-      const detail = cut === -1 ? '' : rest.slice(cut + 1);
+  scanExpositionLines(text, {
+    header: (_line, kind, name, detail) => {
       const f = current?.name === name ? current.family : family(name);
-      if (line[2] === 'H') f.help = detail.replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+      if (kind === 'HELP') f.help = detail.replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
       else f.type = detail.trim();
-      continue;
-    }
-    if (line.startsWith('#')) continue;
-    const sample = parseSample(line);
-    if (!sample) continue;
-    const c = current;
-    const own =
-      c !== undefined &&
-      (sample.name === c.name ||
-        ((c.family.type === 'histogram' || c.family.type === 'summary') &&
-          (sample.name === `${c.name}_sum` || sample.name === `${c.name}_count`)) ||
-        (c.family.type === 'histogram' && sample.name === `${c.name}_bucket`));
-    (own ? c.family : family(sample.name)).samples.push(sample);
-  }
+    },
+    sample: (line) => {
+      const sample = parseSample(line);
+      if (!sample) return;
+      const c = current;
+      const own =
+        c !== undefined &&
+        (sample.name === c.name ||
+          ((c.family.type === 'histogram' || c.family.type === 'summary') &&
+            (sample.name === `${c.name}_sum` || sample.name === `${c.name}_count`)) ||
+          (c.family.type === 'histogram' && sample.name === `${c.name}_bucket`));
+      (own ? c.family : family(sample.name)).samples.push(sample);
+    },
+  });
   const out: ChildFamilies = new Map();
   for (const [name, f] of raw) {
     // `__` names are reserved in Prometheus, and `__proto__` must never become a key of `metrics`.
