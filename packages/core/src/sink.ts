@@ -321,9 +321,10 @@ export class BatchingSink<E> implements EventSink<E> {
     this.failures++;
     const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (this.failures - 1));
     this.nextAttemptAt = Date.now() + delay;
-    if (this.failures === this.circuitThreshold) this.safeHealth(false);
     if (this.failures >= this.circuitThreshold) this.circuitOpenUntil = Date.now() + this.circuitCooldownMs;
     this.safeError(delivery.error);
+    // Told last, so a health listener that reads stats() sees the circuit it is told about.
+    if (this.failures === this.circuitThreshold) this.safeHealth(false);
   }
 
   private safeError(error: unknown): void {
