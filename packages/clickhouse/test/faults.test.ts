@@ -93,7 +93,9 @@ describe('ClickHouseSink under faults (fake engine)', () => {
     const engine = new FakeEngine();
     engine.mode = 'hang';
     const health: boolean[] = [];
-    const sink = new ClickHouseSink({
+    // Read at the instant the circuit opens: a poll may come after the 100 ms cooldown.
+    let atOpen: ReturnType<ClickHouseSink['stats']> | undefined;
+    const sink: ClickHouseSink = new ClickHouseSink({
       engine,
       capacity: 100,
       batchSize: 10,
@@ -103,11 +105,14 @@ describe('ClickHouseSink under faults (fake engine)', () => {
       circuitThreshold: 2,
       circuitCooldownMs: 100,
       writeTimeoutMs: 20,
-      onHealth: (up) => health.push(up),
+      onHealth: (up) => {
+        health.push(up);
+        if (!up) atOpen = sink.stats();
+      },
     });
     for (const e of events(25)) sink.record(e);
     await vi.waitFor(() => expect(health).toEqual([false]), { timeout: 2_000, interval: 5 });
-    expect(sink.stats()).toMatchObject({ queued: 25, written: 0, circuitOpen: true });
+    expect(atOpen).toMatchObject({ queued: 25, written: 0, circuitOpen: true });
     engine.mode = 'ok';
     await vi.waitFor(() => expect(sink.stats().queued).toBe(0), { timeout: 3_000, interval: 5 });
     expect(health).toEqual([false, true]);

@@ -425,14 +425,19 @@ describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
     const engine = new RecordingEngine();
     const health: boolean[] = [];
     const dropped = drops();
-    const sink = new ClickHouseSink({
+    // Read at the instant the circuit opens: a poll may come after the 200 ms cooldown.
+    let openedCircuit: boolean | undefined;
+    const sink: ClickHouseSink = new ClickHouseSink({
       engine,
       table,
       createTable: false,
       capacity: 50_000,
       batchSize: 500,
       ...FAST,
-      onHealth: (up) => health.push(up),
+      onHealth: (up) => {
+        health.push(up);
+        if (!up) openedCircuit = sink.stats().circuitOpen;
+      },
       onDrop: dropped.onDrop,
     });
     let seq = 0;
@@ -449,7 +454,7 @@ describe('ClickHouseSink over HTTP into clickhouse-server 18.16', () => {
       const atKill = sink.stats();
 
       await vi.waitFor(() => expect(health).toEqual([false]), { timeout: 5_000, interval: 5 });
-      expect(sink.stats().circuitOpen).toBe(true);
+      expect(openedCircuit).toBe(true);
       // The first failures came with growing delays (backoff), then the circuit stopped the attempts.
       const failed = engine.inserts.slice(insertsAtKill);
       expect(failed.length).toBeGreaterThanOrEqual(3);
