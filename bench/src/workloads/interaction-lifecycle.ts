@@ -150,7 +150,7 @@ export const interactionLifecycle: Workload = {
         },
         {
           name: 'argus',
-          goal: goals.overheadBelow(2000, 'ns', 'no-op'),
+          goal: goals.overheadBelow(1000, 'ns', 'no-op'),
           run(n) {
             answered += n;
             const rest = withArgus.rest;
