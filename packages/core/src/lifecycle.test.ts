@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingBackend } from '../test/recording-backend';
 import { FailOpenGuard } from './guard';
-import { type CommandRecord, Lifecycle, type LifecycleSubscriber } from './lifecycle';
+import { type CommandRecord, type InteractionRecord, Lifecycle, type LifecycleSubscriber } from './lifecycle';
 import { MetricRegistry } from './registry';
 
 const command: CommandRecord = {
@@ -140,5 +140,47 @@ describe('Lifecycle', () => {
     expect(errors('lifecycle:throws after')).toBe(1);
     expect(errors('lifecycle:swallows the error')).toBe(0);
     expect(errors('lifecycle:runs twice')).toBe(1);
+  });
+
+  it('scopes the delivery of an interaction like a command: outermost first, exactly once', () => {
+    const { guard, errors } = counted();
+    const interaction: InteractionRecord = {
+      id: '1',
+      receivedAt: 0,
+      typeIndex: 2,
+      command: 'ping',
+      guildId: null,
+      channelId: null,
+      userId: null,
+      shard: 0,
+    };
+    const order: string[] = [];
+    const scope = (name: string): LifecycleSubscriber => ({
+      name,
+      runInteraction<R>(i: InteractionRecord, run: () => R): R {
+        order.push(`enter ${name} ${i.id}`);
+        const result = run();
+        order.push(`leave ${name}`);
+        return result;
+      },
+    });
+    const broken: LifecycleSubscriber = {
+      name: 'broken',
+      runInteraction: () => {
+        throw new Error('no');
+      },
+    };
+    const lifecycle = new Lifecycle([scope('a'), broken, scope('b')], guard);
+    expect(lifecycle.interactionScoped).toBe(true);
+    expect(lifecycle.scoped).toBe(false);
+    expect(lifecycle.empty).toBe(false);
+    expect(
+      lifecycle.runInteraction(interaction, () => {
+        order.push('deliver');
+        return true;
+      }),
+    ).toBe(true);
+    expect(order).toEqual(['enter a 1', 'enter b 1', 'deliver', 'leave b', 'leave a']);
+    expect(errors('lifecycle:broken')).toBe(1);
   });
 });

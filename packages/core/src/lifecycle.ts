@@ -96,6 +96,12 @@ export interface LifecycleSubscriber {
    * itself.
    */
   runCommand?<R>(command: CommandRecord, run: () => R): R;
+  /**
+   * Runs discord.js' delivery of an interaction to the bot's own `interactionCreate` listeners
+   * inside a scope of the subscriber's, so plain listeners (and what they start asynchronously)
+   * run in it too. Published right after `interactionReceived`; the same contract as `runCommand`.
+   */
+  runInteraction?<R>(interaction: InteractionRecord, run: () => R): R;
   restRequestStarted?(request: RestRequestRecord): void;
   /** `status` is 0 when the request failed without a response. */
   restRequestFinished?(request: RestRequestRecord, at: number, status: number): void;
@@ -105,7 +111,8 @@ export interface LifecycleSubscriber {
   shardStateChanged?(shard: number, state: ShardLifecycleState): void;
 }
 
-type EventName = Exclude<keyof LifecycleSubscriber, 'name' | 'runCommand'>;
+type ScopeName = 'runCommand' | 'runInteraction';
+type EventName = Exclude<keyof LifecycleSubscriber, 'name' | ScopeName>;
 type Publish<K extends EventName> = NonNullable<LifecycleSubscriber[K]>;
 
 const EVENTS: readonly EventName[] = [
@@ -141,41 +148,53 @@ export class Lifecycle {
   readonly shardStateChanged: Publish<'shardStateChanged'> | undefined;
   /** Whether any subscriber runs handlers in a scope of its own (`runCommand`). */
   readonly scoped: boolean;
-  private readonly scopes: readonly { subscriber: LifecycleSubscriber; hook: string }[];
+  /** Whether any subscriber runs the delivery of interactions in a scope (`runInteraction`). */
+  readonly interactionScoped: boolean;
+  private readonly commandScopes: readonly Scope[];
+  private readonly interactionScopes: readonly Scope[];
   private readonly guard: FailOpenGuard;
 
   constructor(subscribers: readonly LifecycleSubscriber[], guard: FailOpenGuard) {
     this.guard = guard;
     const self = this as unknown as Record<EventName, unknown>;
     for (const event of EVENTS) self[event] = fanOut(subscribers, event, guard);
-    this.scopes = subscribers
-      .filter((s) => typeof s.runCommand === 'function')
-      .map((subscriber) => ({ subscriber, hook: `lifecycle:${subscriber.name}` }));
-    this.scoped = this.scopes.length > 0;
+    const scopes = (method: ScopeName): Scope[] =>
+      subscribers
+        .filter((s) => typeof s[method] === 'function')
+        .map((subscriber) => ({ subscriber, method, hook: `lifecycle:${subscriber.name}` }));
+    this.commandScopes = scopes('runCommand');
+    this.interactionScopes = scopes('runInteraction');
+    this.scoped = this.commandScopes.length > 0;
+    this.interactionScoped = this.interactionScopes.length > 0;
   }
 
   /** Whether any subscriber listens to anything (a composer can then skip listening at all). */
   get empty(): boolean {
     const self = this as unknown as Record<EventName, unknown>;
-    return !this.scoped && EVENTS.every((e) => self[e] === undefined);
+    return !this.scoped && !this.interactionScoped && EVENTS.every((e) => self[e] === undefined);
   }
 
   /** Runs a command handler inside every subscriber's scope; the handler runs exactly once. */
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    return this.runFrom(0, command, run);
+    return this.runFrom(this.commandScopes, 0, command, run);
   }
 
-  /** The handler inside the scopes from `index` on: the first subscriber's scope is outermost. */
-  private runFrom<R>(index: number, command: CommandRecord, run: () => R): R {
-    if (index >= this.scopes.length) return run();
-    const { subscriber, hook } = this.scopes[index]!;
-    const inner = index + 1 === this.scopes.length ? run : () => this.runFrom(index + 1, command, run);
+  /** Runs the delivery of an interaction inside every subscriber's scope, exactly once. */
+  runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
+    return this.runFrom(this.interactionScopes, 0, interaction, run);
+  }
+
+  /** `run` inside the scopes from `index` on: the first subscriber's scope is outermost. */
+  private runFrom<S, R>(scopes: readonly Scope[], index: number, subject: S, run: () => R): R {
+    if (index >= scopes.length) return run();
+    const { subscriber, method, hook } = scopes[index]!;
+    const inner = index + 1 === scopes.length ? run : () => this.runFrom(scopes, index + 1, subject, run);
     let ran = false;
     let failed = false;
     let failure: unknown;
     let result: R | undefined;
     const once = (): R => {
-      if (ran) throw new Error('runCommand ran the handler twice');
+      if (ran) throw new Error(`${method} ran the handler twice`);
       ran = true;
       try {
         result = inner();
@@ -187,8 +206,8 @@ export class Lifecycle {
       return result;
     };
     try {
-      subscriber.runCommand!(command, once);
-      if (!ran) this.guard.report(hook, new Error('runCommand returned without running the handler'));
+      (subscriber[method] as (subject: S, run: () => R) => R).call(subscriber, subject, once);
+      if (!ran) this.guard.report(hook, new Error(`${method} returned without running the handler`));
     } catch (error) {
       if (!(ran && failed && error === failure)) this.guard.report(hook, error);
     }
@@ -197,6 +216,12 @@ export class Lifecycle {
     if (failed) throw failure;
     return result as R;
   }
+}
+
+interface Scope {
+  readonly subscriber: LifecycleSubscriber;
+  readonly method: ScopeName;
+  readonly hook: string;
 }
 
 function fanOut(

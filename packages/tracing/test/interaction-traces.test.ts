@@ -172,10 +172,13 @@ describe('one trace per interaction', () => {
     expect(root.status.code).toBe(0);
   });
 
-  it('a plain listener (no wrapCommand): the root and its initial response, REST outside the trace', async () => {
+  it('a plain listener (no wrapCommand): the listener runs in the trace, its REST request nested', async () => {
     const { root, spans } = await traceOf('button', 1);
     expect(spanTree(spans)).toMatchInlineSnapshot(
-      `"discord.interaction component (server) [discord.initial_response]"`,
+      `
+      "discord.interaction component (server) [discord.initial_response]
+        POST /interactions/:id/:token/callback (client)"
+    `,
     );
     expect(root.attributes['discord.interaction.type']).toBe('component');
   });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordingBackend } from '../../test/recording-backend';
 import { defineCatalogue } from '../catalogue';
 import { HealthState } from '../health';
+import type { InteractionRecord, LifecycleSubscriber } from '../lifecycle';
 import { MetricsRecorder } from '../recorders/metrics-recorder';
 import { MetricRegistry } from '../registry';
 import { type DiscordInstrumentation, instrumentDiscordClient } from './discord-client';
@@ -17,8 +18,12 @@ afterEach(async () => {
   }
 });
 
-function attach() {
+function attach(extra: LifecycleSubscriber[] = []) {
   const client = new Client({ intents: [GatewayIntentBits.Guilds] });
+  return attachTo(client, extra);
+}
+
+function attachTo(client: Client, extra: LifecycleSubscriber[] = []) {
   const registry = new MetricRegistry();
   const backend = new RecordingBackend();
   registry.attach(backend);
@@ -28,7 +33,7 @@ function attach() {
     health: new HealthState(),
   });
   const instrumentation = instrumentDiscordClient(client, {
-    subscribers: [new MetricsRecorder(catalogue)],
+    subscribers: [new MetricsRecorder(catalogue), ...extra],
     guard: registry.guard,
     catalogue,
     labelValueCap: 300,
@@ -39,7 +44,7 @@ function attach() {
     backend.counters.get(`discord_interactions_total{${type},received}`) ?? 0;
   const errors = () =>
     [...backend.counters].filter(([k, v]) => k.startsWith('argus_instrumentation_errors_total') && v > 0);
-  return { client, backend, received, errors };
+  return { client, backend, received, errors, close: () => instrumentation.close() };
 }
 
 describe('hostile shapes', () => {
@@ -82,5 +87,79 @@ describe('hostile shapes', () => {
     expect(errors()).toEqual([]);
     expect(backend.counters.get('discord_rest_responses_total{GET,/,unknown}')).toBe(2);
     expect(backend.counters.get('discord_ratelimits_total{user,GET,/}')).toBe(1);
+  });
+});
+
+describe('a subscriber that scopes the delivery of interactions', () => {
+  function scoping() {
+    const scope = { inside: 0, entered: [] as string[] };
+    const subscriber: LifecycleSubscriber = {
+      name: 'scope',
+      runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
+        scope.entered.push(interaction.id);
+        scope.inside++;
+        try {
+          return run();
+        } finally {
+          scope.inside--;
+        }
+      },
+    };
+    return { scope, subscriber };
+  }
+
+  it("runs the bot's own plain listeners inside the scope, and passes every other event through unchanged", () => {
+    const { scope, subscriber } = scoping();
+    const { client, received } = attach([subscriber]);
+    const seen: number[] = [];
+    client.on('interactionCreate', () => seen.push(scope.inside));
+    const raw: unknown[][] = [];
+    client.on('raw', (...args: unknown[]) => raw.push(args));
+    client.emit('interactionCreate', { id: '7', type: 2 } as never);
+    client.emit('raw', { t: 'READY' } as never, 0 as never);
+    client.emit('raw', { t: 'READY' } as never);
+    expect(seen).toEqual([1]);
+    expect(scope.entered).toEqual(['7']);
+    expect(received('application_command')).toBe(1);
+    // The same arguments, the same count: a listener with rest parameters sees no extra undefined.
+    expect(raw).toEqual([[{ t: 'READY' }, 0], [{ t: 'READY' }]]);
+  });
+
+  it('delivers exactly once when the scope throws, and counts it', () => {
+    const broken: LifecycleSubscriber = {
+      name: 'broken',
+      runInteraction: () => {
+        throw new Error('no');
+      },
+    };
+    const { client, backend } = attach([broken]);
+    let delivered = 0;
+    client.on('interactionCreate', () => delivered++);
+    client.emit('interactionCreate', { id: '8', type: 2 } as never);
+    expect(delivered).toBe(1);
+    expect(backend.counters.get('argus_instrumentation_errors_total{lifecycle:broken}')).toBe(1);
+  });
+
+  it("gives the client its own emit back on close, or stays a pass-through under someone else's wrapper", () => {
+    const { scope, subscriber } = scoping();
+    const bare = new Client({ intents: [GatewayIntentBits.Guilds] });
+    const original = bare.emit;
+    const first = attachTo(bare, [subscriber]);
+    first.close();
+    expect(bare.emit).toBe(original);
+
+    const second = attachTo(bare, [subscriber]);
+    const theirs = bare.emit;
+    bare.emit = function (this: Client, ...args: Parameters<Client['emit']>) {
+      return theirs.apply(this, args);
+    } as Client['emit'];
+    const wrappedAfter = bare.emit;
+    second.close();
+    expect(bare.emit).toBe(wrappedAfter);
+    let delivered = 0;
+    bare.on('interactionCreate', () => delivered++);
+    bare.emit('interactionCreate', { id: '9', type: 2 } as never);
+    expect(delivered).toBe(1);
+    expect(scope.entered).toEqual([]);
   });
 });

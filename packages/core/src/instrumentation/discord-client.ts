@@ -62,6 +62,7 @@ export class DiscordInstrumentation {
   private readonly readyShards = new Set<number>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
+  private unwrapEmit: (() => void) | undefined;
 
   constructor(client: Client, options: InstrumentationOptions) {
     this.client = client;
@@ -138,6 +139,7 @@ export class DiscordInstrumentation {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
+    this.unwrapEmit?.();
     for (const [emitter, event, listener] of this.listeners) emitter.off(event, listener);
     this.listeners.length = 0;
     for (const [name, fn] of this.channels) diagnostics.unsubscribe(name, fn);
@@ -166,9 +168,12 @@ export class DiscordInstrumentation {
   }
 
   private attachInteractions(): void {
+    if (this.lifecycle.interactionScoped) {
+      this.wrapInteractionDelivery();
+      return;
+    }
     const client = this.client as unknown as EventEmitter;
-    // First in line: the receipt time is the earliest, and a subscriber's scope (a trace) is
-    // entered before the bot's own listeners run.
+    // First in line: the receipt time is the earliest.
     this.on(
       client,
       'interactionCreate',
@@ -176,6 +181,39 @@ export class DiscordInstrumentation {
       (interaction: Interaction) => this.tracker.receive(this.interactionRecord(interaction)),
       true,
     );
+  }
+
+  /**
+   * With a subscriber that scopes interactions (a trace made active), the client's `emit` of
+   * `interactionCreate` runs inside that scope, so every listener of the bot (and what it starts
+   * asynchronously) runs in it: a listener cannot open a scope for the listeners after it. Other
+   * events pass straight through with their own arguments; the original comes back on close()
+   * unless something wrapped it after us, in which case ours stays a pass-through.
+   */
+  private wrapInteractionDelivery(): void {
+    const client = this.client as unknown as {
+      emit: (event: string | symbol, ...args: unknown[]) => boolean;
+    };
+    const original = client.emit;
+    const self = this;
+    const wrapper = function argusEmit(this: unknown, event: string | symbol): boolean {
+      // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given, no copy.
+      const args = arguments;
+      if (event !== 'interactionCreate' || self.closed) return Reflect.apply(original, this, args);
+      let record: InteractionRecord;
+      try {
+        record = self.interactionRecord(args[1] as Interaction);
+        self.tracker.receive(record);
+      } catch (error) {
+        self.guard.report('interactionCreate', error);
+        return Reflect.apply(original, this, args);
+      }
+      return self.lifecycle.runInteraction(record, () => Reflect.apply(original, this, args));
+    };
+    client.emit = wrapper;
+    this.unwrapEmit = () => {
+      if (client.emit === wrapper) client.emit = original;
+    };
   }
 
   private interactionRecord(interaction: Interaction): InteractionRecord {

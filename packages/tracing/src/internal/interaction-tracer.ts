@@ -186,10 +186,19 @@ export class InteractionTracer implements LifecycleSubscriber {
     this.commandSpans.set(command, { span, context: trace.setSpan(ROOT_CONTEXT, span) });
   }
 
+  runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
+    const state = this.open.get(interaction);
+    if (state === undefined) return run();
+    state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+    return context.with(state.context, run);
+  }
+
   runCommand<R>(command: CommandRecord, run: () => R): R {
     const state = command.interaction ? this.open.get(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+      // Usually already in it: the listener that calls the handler ran inside runInteraction.
+      if (context.active() === state.context) return run();
       return context.with(state.context, run);
     }
     const own = this.commandSpans.get(command);
