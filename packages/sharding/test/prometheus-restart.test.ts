@@ -3,9 +3,9 @@
 // spike. The same data summed across children (what AggregatorRegistry.aggregate() serves) does
 // spike, which the test also shows, so it can tell the two apart.
 import { DiscordSim } from '@argus/discord-sim';
-import { type PrometheusServer, startPrometheus } from '@argus/test-services';
+import { type PrometheusServer, startPrometheus, until } from '@argus/test-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, startFleet, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, startFleet } from './harness';
 import { sendTraffic } from './traffic';
 
 let sim: DiscordSim;
