@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import type { Client } from 'discord.js';
 import { build } from 'tsdown';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError, runCli } from '../src/internal/cli-main.js';
-import { destroyAll, loginReady, makeClient, until } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 // Built inside the package's node_modules so `ws` resolves exactly as it does for the published bin.

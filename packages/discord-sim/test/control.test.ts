@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import {
   type ChatInputCommandInteraction,
   type Client,
@@ -9,7 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordSim, startDiscordSim, type TrafficReport } from '../src/index.js';
 import { attachDemoBot } from './demo-bot.js';
-import { destroyAll, loginReady, makeClient, until } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 let sim: DiscordSim;
 let client: Client;

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import { type Client, Events, type RateLimitData } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordSim, playScenario, SCENARIOS, startDiscordSim, TrafficDriver } from '../src/index.js';
 import { attachDemoBot } from './demo-bot.js';
-import { destroyAll, loginReady, makeClient, until } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 const clients: Client[] = [];
 let sim: DiscordSim | undefined;

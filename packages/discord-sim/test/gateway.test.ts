@@ -1,8 +1,10 @@
 import { once } from 'node:events';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import { type Client, Events, Status } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordSim, shardOf, startDiscordSim } from '../src/index.js';
-import { destroyAll, loginReady, makeClient, until } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 const clients: Client[] = [];
 let sim: DiscordSim | undefined;

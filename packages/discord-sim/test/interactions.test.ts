@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -13,7 +14,7 @@ import {
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COMMANDS, type DiscordSim, startDiscordSim } from '../src/index.js';
-import { destroyAll, loginReady, makeClient } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 let sim: DiscordSim;
 let client: Client;

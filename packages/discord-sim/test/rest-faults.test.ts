@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import {
   type ChatInputCommandInteraction,
   type Client,
@@ -10,7 +11,7 @@ import {
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DiscordSim, type RestEvent, startDiscordSim } from '../src/index.js';
-import { destroyAll, loginReady, makeClient } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 let sim: DiscordSim;
 let client: Client;

@@ -1,10 +1,12 @@
 // One simulator serving several processes' shards at once, as Discord does for a sharded bot:
 // each client identifies only its shards and gets only its guilds, and every IDENTIFY uses up one
 // session start.
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import type { Client } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordSim, startDiscordSim } from '../src/index.js';
-import { destroyAll, loginReady, makeClient, until } from './helpers.js';
+import { destroyAll } from './helpers.js';
 
 const clients: Client[] = [];
 let sim: DiscordSim | undefined;

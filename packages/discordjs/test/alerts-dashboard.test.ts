@@ -5,11 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
-import { launchChromium } from '@argus/test-services';
+import { launchChromium, until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import type { Client } from 'discord.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Argus, argus } from '../src/index';
-import { Exposition, installBot, loginReady, makeClient, until } from './harness';
+import { Exposition, installBot } from './harness';
 
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/alerts/', import.meta.url));
 
@@ -22,7 +23,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   sim = await startDiscordSim({ heartbeatIntervalMs: 300, shardCount: 1, guildCount: 2 });
-  client = makeClient(sim);
+  client = makeClient(sim, { shards: 'auto' });
   bot = argus(client, {
     host: '127.0.0.1',
     port: 0,

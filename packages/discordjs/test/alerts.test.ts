@@ -5,10 +5,12 @@
 // tick, takes a shard outage through pending, firing and resolved without waiting minutes.
 import { AlertEvaluator, type AlertTransition } from '@argus/alerts';
 import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import type { Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Argus, argus } from '../src/index';
-import { Exposition, installBot, loginReady, makeClient, until } from './harness';
+import { Exposition, installBot } from './harness';
 
 const TOKEN = 'alerts-dashboard-token';
 let sim: DiscordSim;
@@ -20,7 +22,7 @@ let hook: { id: string; token: string; url: string };
 beforeAll(async () => {
   sim = await startDiscordSim({ heartbeatIntervalMs: 300, shardCount: 1, guildCount: 1 });
   hook = sim.createWebhook();
-  client = makeClient(sim);
+  client = makeClient(sim, { shards: 'auto' });
   bot = argus(client, {
     host: '127.0.0.1',
     port: 0,
@@ -154,7 +156,7 @@ describe('alerts in a real bot', () => {
 
 describe('a bad alert webhook option', () => {
   it('fails argus() at once, naming the option, and never echoes the token', () => {
-    const other = makeClient(sim);
+    const other = makeClient(sim, { shards: 'auto' });
     let message = '';
     try {
       argus(other, { env: {}, port: 0, alertWebhookUrl: 'https://discord.com/api/channels/1/very-secret' });

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { clickhouse } from '@argus/clickhouse';
 import { otlp } from '@argus/otlp';
 import { prometheus, pushgateway } from '@argus/prometheus';
+import { until } from '@argus/test-services';
 import { tracing } from '@argus/tracing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatten, type OtlpReceiver, startOtlpReceiver } from '../../otlp/test/otlp-receiver';
 import { OtlpReceiver as TraceReceiver } from '../../tracing/test/otlp-receiver';
 import { argus } from '../src';
-import { type Running, startBot, until } from './harness';
+import { type Running, startBot } from './harness';
 
 let receiver: OtlpReceiver;
 const dirs: string[] = [];

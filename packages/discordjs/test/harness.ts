@@ -1,53 +1,15 @@
 // A real discord.js Client on @argus/discord-sim with Argus attached, and readers for the exposition.
-import { once } from 'node:events';
 import { type DiscordSim, type DiscordSimOptions, startDiscordSim } from '@argus/discord-sim';
-import {
-  Client,
-  type ClientOptions,
-  Events,
-  GatewayIntentBits,
-  type Interaction,
-  type Message,
-} from 'discord.js';
+import { sleep } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
+import { type Client, Events, type Interaction, type Message } from 'discord.js';
 import { type Argus, type ArgusInit, argus } from '../src/index';
+
+// @argus/otlp's tests import `until` from here.
+export { until } from '@argus/test-services';
 
 export class PlannedFailure extends Error {
   override readonly name = 'PlannedFailure';
-}
-
-export function makeClient(sim: DiscordSim, options: Partial<ClientOptions> = {}): Client {
-  return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
-    // Take the shard count the simulator announces, as a sharded production bot would.
-    shards: 'auto',
-    ...options,
-    rest: { api: sim.apiUrl, ...options.rest },
-    // No identify throttle in tests: a re-IDENTIFY would otherwise wait ~5 s.
-    ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }), ...options.ws },
-  });
-}
-
-export async function loginReady(client: Client, token: string): Promise<void> {
-  const ready = once(client, Events.ClientReady);
-  await client.login(token);
-  await ready;
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns something truthy, and returns that. */
-export async function until<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 /**
@@ -105,7 +67,8 @@ export async function startBot(
   argusOptions: ArgusInit = {},
 ): Promise<Running> {
   const sim = await startDiscordSim({ heartbeatIntervalMs: 300, ...simOptions });
-  const client = makeClient(sim);
+  // Take the shard count the simulator announces, as a sharded production bot would.
+  const client = makeClient(sim, { shards: 'auto' });
   const metrics = argus(client, { host: '127.0.0.1', port: 0, env: {}, ...argusOptions });
   installBot(client, metrics);
   await loginReady(client, sim.token);

@@ -4,9 +4,9 @@
 // 18.16-compatible table itself (clickhouseCreateTable: false) and proves the transport and the
 // fault handling; schema and queries are proven on the modern engine in history.test.ts.
 
-import { type ClickHouseServer, eventsTableSql1816, startClickHouse } from '@argus/test-services';
+import { type ClickHouseServer, eventsTableSql1816, startClickHouse, until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exposition, type Running, startBot, until } from './harness';
+import { type Exposition, type Running, startBot } from './harness';
 
 const CAPACITY = 400;
 let ch: ClickHouseServer;

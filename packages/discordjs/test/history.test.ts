@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findForbiddenLabelsInText } from '../../core/test/invariant-checks';
-import { type Running, startBot, until } from './harness';
+import { type Running, startBot } from './harness';
 
 const TOKEN = 'history-token-5';
 let dir: string;

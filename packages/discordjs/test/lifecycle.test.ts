@@ -4,11 +4,13 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type { BackendMetricDef, MetricBackend } from '@argus/core';
 import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import type { Client } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ArgusConfigError, argus, MissingPackageError } from '../src/index';
 import { checkOtlpPackage } from '../src/otlp-push';
-import { Exposition, installBot, loginReady, makeClient, until } from './harness';
+import { Exposition, installBot } from './harness';
 
 let sim: DiscordSim;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -24,7 +26,7 @@ afterEach(async () => {
 });
 
 function client(): Client {
-  const c = makeClient(sim);
+  const c = makeClient(sim, { shards: 'auto' });
   cleanups.push(() => c.destroy());
   return c;
 }

@@ -10,9 +10,10 @@ import {
   type PushgatewayServer,
   startPrometheus,
   startPushgateway,
+  until,
 } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startBot, until } from './harness';
+import { type Running, startBot } from './harness';
 
 let gateway: PushgatewayServer;
 let prometheus: PrometheusServer;

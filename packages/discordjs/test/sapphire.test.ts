@@ -11,6 +11,7 @@ import {
   type InteractionCallbackEvent,
   startDiscordSim,
 } from '@argus/discord-sim';
+import { sleep, until } from '@argus/test-services';
 import {
   ApplicationCommandRegistries,
   type Args,
@@ -32,7 +33,7 @@ import {
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Argus, argus } from '../src/index';
-import { Exposition, PlannedFailure, sleep, until } from './harness';
+import { Exposition, PlannedFailure } from './harness';
 
 /** What Sapphire logs, so the test can tell the planned failure from anything unexpected. */
 class RecordingLogger extends Logger {

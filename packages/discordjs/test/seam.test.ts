@@ -10,11 +10,12 @@ import {
 } from '@argus/core';
 import { type DiscordInstrumentation, instrumentDiscordClient } from '@argus/core/discordjs';
 import { type DiscordSim, type SentInteraction, startDiscordSim } from '@argus/discord-sim';
+import { sleep, until } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import { type Client, Events, type Interaction } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingBackend } from '../../core/test/recording-backend';
 import { RecordingSubscriber } from '../../core/test/recording-subscriber';
-import { loginReady, makeClient, sleep, until } from './harness';
 
 let sim: DiscordSim;
 let client: Client;
@@ -33,7 +34,7 @@ const broken: LifecycleSubscriber = {
 
 beforeAll(async () => {
   sim = await startDiscordSim({ shardCount: 2, guildCount: 2, heartbeatIntervalMs: 300 });
-  client = makeClient(sim);
+  client = makeClient(sim, { shards: 'auto' });
   const registry = new MetricRegistry({ guard: new FailOpenGuard() });
   registry.attach(backend);
   const guard = registry.guard;

@@ -1,8 +1,9 @@
 // End to end: a real discord.js 14 Client on the Discord simulator with Argus attached. Every
 // value asserted here was produced by real gateway traffic, REST calls and handler runs.
+import { until } from '@argus/test-services';
 import { Events } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Exposition, type Running, startBot, until } from './harness';
+import { type Exposition, type Running, startBot } from './harness';
 
 const GUILDS = 6;
 const CLUSTER = { cluster: 'e2e' };

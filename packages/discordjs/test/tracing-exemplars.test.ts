@@ -1,10 +1,10 @@
 // Exemplars end to end: with tracing on, the response and command-duration histograms carry the
 // trace id of an observation in the OpenMetrics exposition, and a real Prometheus 2.42 with
 // exemplar storage returns the trace id of a slow interaction from /api/v1/query_exemplars.
-import { type PrometheusServer, startPrometheus } from '@argus/test-services';
+import { type PrometheusServer, startPrometheus, until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
-import { type Running, startBot, until } from './harness';
+import { type Running, startBot } from './harness';
 
 let receiver: OtlpReceiver;
 let bot: Running;

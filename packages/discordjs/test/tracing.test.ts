@@ -1,9 +1,10 @@
 // The zero-code path: argus(client, { enableTracing, tracingEndpoint }) loads @argus/tracing,
 // starts the SDK, traces the harness bot's interactions, shows the drop counter on /metrics and
 // flushes in close().
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
-import { type Running, startBot, until } from './harness';
+import { type Running, startBot } from './harness';
 
 let receiver: OtlpReceiver;
 let bot: Running;

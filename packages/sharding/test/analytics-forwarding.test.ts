@@ -5,8 +5,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscordSim } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet } from './harness';
 
 let sim: DiscordSim;
 let fixtures: string;

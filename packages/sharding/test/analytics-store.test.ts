@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@argus/clickhouse';
 import { type ArgusEvent, FailOpenGuard, type Logger } from '@argus/core';
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { goodEvent, narrowCommandTableSql, refusedEvent } from '../../clickhouse/test/poison';
 import { ManagerAnalyticsStore } from '../src/internal/analytics-store';
-import { samples, sum, until } from './harness';
+import { samples, sum } from './harness';
 
 const TABLE = 'manager_poison';
 let dir: string;

@@ -6,10 +6,10 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DiscordSim } from '@argus/discord-sim';
-import { launchChromium } from '@argus/test-services';
+import { launchChromium, until } from '@argus/test-services';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, startFleet, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, startFleet } from './harness';
 import { sendTraffic, waitForCounts } from './traffic';
 
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/fleet/', import.meta.url));

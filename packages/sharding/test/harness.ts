@@ -221,29 +221,6 @@ export async function startFleet(
   };
 }
 
-/** Polls until `check` returns a truthy value. */
-export async function until<T>(
-  check: () => Promise<T> | T,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The value of every sample of `family` whose labels include all of `labels`. */
 export function samples(text: string, family: string, labels: Record<string, string> = {}): number[] {
   const out: number[] = [];

@@ -1,8 +1,9 @@
 // discord-hybrid-sharding's ClusterManager: 2 clusters of 2 shards in child processes, against the
 // simulator with traffic. Also: a hung child (SIGSTOP) never delays the manager's /metrics.
 import { DiscordSim } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum } from './harness';
 import { sendTraffic, waitForCounts } from './traffic';
 
 const DEADLINE_MS = 2_500;

@@ -3,9 +3,9 @@
 // spike. The same data summed across children (what AggregatorRegistry.aggregate() serves) does
 // spike, which the test also shows, so it can tell the two apart.
 import { DiscordSim } from '@argus/discord-sim';
-import { type PrometheusServer, startPrometheus } from '@argus/test-services';
+import { type PrometheusServer, sleep, startPrometheus, until } from '@argus/test-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, startFleet, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, startFleet } from './harness';
 import { sendTraffic } from './traffic';
 
 let sim: DiscordSim;
@@ -46,8 +46,6 @@ function steadyTraffic(everyMs: number) {
   };
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 it('shows no rate() spike across a child restart, where the summed counter would', async () => {
   fleet = await startFleet(
     fixtures,
@@ -65,11 +63,11 @@ it('shows no rate() spike across a child restart, where the summed counter would
   await server.waitFor('count(discord_interactions_total)', (r) => Number(r[0]?.value[1]) >= 2, 30_000);
   const traffic = steadyTraffic(100);
   try {
-    await wait(6_000);
+    await sleep(6_000);
     running.kill(1);
     await until(async () => (await running.fleet()).clusters[1]?.deaths === 1, 10_000, 'child 1 dead');
     await until(async () => (await running.fleet()).clusters[1]?.ready, 60_000, 'child 1 respawned');
-    await wait(12_000);
+    await sleep(12_000);
   } finally {
     traffic.stop();
   }

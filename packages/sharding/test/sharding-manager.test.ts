@@ -1,8 +1,9 @@
 // discord.js' ShardingManager, process and worker mode, 4 shards (one per child), against the
 // simulator with traffic: the manager's /metrics carries every child under its own cluster label.
 import { DiscordSim } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum, until } from './harness';
+import { buildFixtures, type RunningFleet, removeFixtures, samples, startFleet, sum } from './harness';
 import { sendTraffic, waitForCounts } from './traffic';
 
 const DEADLINE_MS = 2_500;

@@ -1,5 +1,6 @@
 import type { DiscordSim } from '@argus/discord-sim';
-import { type RunningFleet, samples, sum, until } from './harness';
+import { until } from '@argus/test-services';
+import { type RunningFleet, samples, sum } from './harness';
 
 /** Sends `count(shard)` /ping commands on each shard and waits until the sim saw them answered. */
 export async function sendTraffic(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLICKHOUSE_SERVER, requireBinary } from './binaries';
 import { freePort } from './prometheus-server';
+import { sleep } from './until';
 
 export interface ClickHouseServer {
   /** `http://127.0.0.1:<httpPort>`, for `@clickhouse/client` or `fetch`. */
@@ -131,10 +132,6 @@ function tail(path: string, chars = 3000): string {
   } catch (error) {
     return `(unreadable: ${String(error)})`;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Two distinct free loopback ports. */

@@ -19,3 +19,4 @@ export {
 export { freePort, type PrometheusServer, type ScrapeTarget, startPrometheus } from './prometheus-server';
 export { checkMetrics, type PromtoolResult, promtool } from './promtool';
 export { type PushgatewayServer, type StartPushgatewayOptions, startPushgateway } from './pushgateway-server';
+export { sleep, type Truthy, until } from './until';

@@ -4,6 +4,7 @@
 // that throws. Errors and missed deadlines are kept, ordinary traces dropped, the bot answers
 // every interaction and the throws are counted.
 import type { SentInteraction } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -11,7 +12,6 @@ import { type ReadableSpan, type SpanProcessor, TracerProvider } from '@opentele
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgusSpanProcessor, TRACER_NAME } from '../src/index';
 import { OtlpReceiver } from './otlp-receiver';
-import { until } from './sim-client';
 import { spanTree } from './span-tree';
 import { startTracedBot, type TracedBot } from './traced-bot';
 

@@ -1,8 +1,8 @@
 // Fail open: a collector answering 500, one that never answers (so the export queue fills) and
 // one that is down. The bot answers every interaction as before, and every span lost is counted
 // in argus_tracing_spans_dropped_total{reason}.
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './sim-client';
 import { startTracedBot, type TracedBot } from './traced-bot';
 
 let bot: TracedBot;

@@ -3,9 +3,9 @@
 // in this process: exact span trees, timings against what the simulator saw, attributes, and no
 // token or switched-off id anywhere in the exported bytes.
 import type { SentInteraction } from '@argus/discord-sim';
+import { until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from './otlp-receiver';
-import { until } from './sim-client';
 import { ms, spanTree } from './span-tree';
 import { startTracedBot, type TracedBot } from './traced-bot';
 

@@ -9,12 +9,13 @@ import {
 } from '@argus/core';
 import { type DiscordInstrumentation, instrumentDiscordClient } from '@argus/core/discordjs';
 import { type DiscordSim, startDiscordSim } from '@argus/discord-sim';
+import { sleep } from '@argus/test-services';
+import { loginReady, makeClient } from '@argus/test-services/sim-client';
 import { trace } from '@opentelemetry/api';
 import { type Client, Events, type Interaction, type Message } from 'discord.js';
 import { RecordingBackend } from '../../core/test/recording-backend';
 import { type Tracing, type TracingOptions, tracing } from '../src/index';
 import { OtlpReceiver } from './otlp-receiver';
-import { loginReady, makeClient, sleep } from './sim-client';
 
 export class PlannedFailure extends Error {
   override readonly name = 'PlannedFailure';
@@ -88,7 +89,7 @@ export async function startTracedBot(
 ): Promise<TracedBot> {
   const receiver = extra.receiver ?? (await OtlpReceiver.start());
   const sim = await startDiscordSim({ shardCount: 2, guildCount: 2, heartbeatIntervalMs: 300 });
-  const client = makeClient(sim);
+  const client = makeClient(sim, { shards: 'auto' });
   const backend = new RecordingBackend();
   const registry = new MetricRegistry({ guard: new FailOpenGuard() });
   registry.attach(backend);
