@@ -172,11 +172,12 @@ describe('one trace per interaction', () => {
     expect(root.status.code).toBe(0);
   });
 
-  it('a plain listener (no wrapCommand): the listener runs in the trace, its REST request nested', async () => {
+  it('a plain listener (no wrapCommand): the listener runs in the trace, its own span and its REST request nested', async () => {
     const { root, spans } = await traceOf('button', 1);
     expect(spanTree(spans)).toMatchInlineSnapshot(
       `
       "discord.interaction component (server) [discord.initial_response]
+        button.lookup (internal)
         POST /interactions/:id/:token/callback (client)"
     `,
     );

@@ -34,7 +34,7 @@ export interface TracedBot {
 
 /**
  * Slash commands whose behaviour the test picks by name, all through wrapCommand; a button
- * answered by a plain listener; a prefix command `!ping`.
+ * answered by a plain listener (with a span of its own); a prefix command `!ping`.
  */
 function installBot(client: Client, instrumentation: DiscordInstrumentation): void {
   const slash = instrumentation.wrapCommand(async (interaction: Interaction) => {
@@ -70,7 +70,17 @@ function installBot(client: Client, instrumentation: DiscordInstrumentation): vo
   });
   client.on(Events.InteractionCreate, (interaction) => {
     if (interaction.isChatInputCommand()) slash(interaction).catch(() => {});
-    else if (interaction.isButton()) interaction.reply('clicked').catch(() => {});
+    else if (interaction.isButton()) {
+      // A plain listener, no wrapCommand: its own span, made after an await, must still nest.
+      void (async () => {
+        await sleep(5);
+        await trace.getTracer('bot').startActiveSpan('button.lookup', async (span) => {
+          await sleep(10);
+          span.end();
+        });
+        await interaction.reply('clicked');
+      })().catch(() => {});
+    }
   });
   const prefix = instrumentation.wrapCommand(
     async (message: Message) => {
