@@ -6,6 +6,8 @@
 // is Argus' hook over the cheapest possible listener.
 
 import { type Argus, argus } from '@argus/discordjs';
+import { tracing } from '@argus/tracing';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Client } from 'discord.js';
 import { ARGUS_INIT, offlineClient } from '../fixtures/discord';
 import { goals, type ResultRow, type Workload } from '../harness';
@@ -75,6 +77,11 @@ export const gatewayHook: Workload = {
     let mixEmitted = 0;
     const withArgusSingle = client();
     handles.push(argus(withArgusSingle, ARGUS_INIT));
+    // Tracing on: the client's emit runs interactionCreate inside the trace and passes every other
+    // event through; this is what that pass-through costs a dispatch.
+    const provider = new TracerProvider();
+    const withTracing = client();
+    handles.push(argus(withTracing, { ...ARGUS_INIT, tracing: tracing({ tracerProvider: provider }) }));
 
     return {
       notes: [
@@ -103,6 +110,12 @@ export const gatewayHook: Workload = {
           },
         },
         {
+          name: 'argus with tracing, 11-type mix',
+          run(n) {
+            for (let i = 0; i < n; i++) withTracing.emit('raw', packets[i & 15], 0);
+          },
+        },
+        {
           name: 'argus, MESSAGE_CREATE only',
           run(n) {
             for (let i = 0; i < n; i++) withArgusSingle.emit('raw', single, 0);
@@ -120,6 +133,7 @@ export const gatewayHook: Workload = {
       },
       async teardown() {
         for (const h of handles) await h.close();
+        await provider.shutdown();
         for (const c of clients) await c.destroy();
       },
     };

@@ -118,11 +118,13 @@ describe('a subscriber that scopes the delivery of interactions', () => {
     client.emit('interactionCreate', { id: '7', type: 2 } as never);
     client.emit('raw', { t: 'READY' } as never, 0 as never);
     client.emit('raw', { t: 'READY' } as never);
+    (client.emit as (...args: unknown[]) => boolean)('raw');
+    (client.emit as (...args: unknown[]) => boolean)('raw', 1, 2, 3);
     expect(seen).toEqual([1]);
     expect(scope.entered).toEqual(['7']);
     expect(received('application_command')).toBe(1);
     // The same arguments, the same count: a listener with rest parameters sees no extra undefined.
-    expect(raw).toEqual([[{ t: 'READY' }, 0], [{ t: 'READY' }]]);
+    expect(raw).toEqual([[{ t: 'READY' }, 0], [{ t: 'READY' }], [], [1, 2, 3]]);
   });
 
   it('delivers exactly once when the scope throws, and counts it', () => {

@@ -196,10 +196,25 @@ export class DiscordInstrumentation {
     };
     const original = client.emit;
     const self = this;
-    const wrapper = function argusEmit(this: unknown, event: string | symbol): boolean {
-      // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given, no copy.
+    const wrapper = function argusEmit(
+      this: unknown,
+      event: string | symbol,
+      a?: unknown,
+      b?: unknown,
+    ): boolean {
+      // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given.
       const args = arguments;
-      if (event !== 'interactionCreate' || self.closed) return Reflect.apply(original, this, args);
+      if (event !== 'interactionCreate' || self.closed) {
+        // The hot path (every gateway dispatch): the common arities without materialising a copy.
+        switch (args.length) {
+          case 2:
+            return original.call(this, event, a);
+          case 3:
+            return original.call(this, event, a, b);
+          default:
+            return Reflect.apply(original, this, args);
+        }
+      }
       let record: InteractionRecord;
       try {
         record = self.interactionRecord(args[1] as Interaction);
