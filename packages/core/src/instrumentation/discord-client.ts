@@ -489,8 +489,13 @@ export class DiscordInstrumentation {
 
 const CALLBACK_ROUTE = '/interactions/:id/:token/callback';
 
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
 function methodOf(method: unknown): string {
-  return typeof method === 'string' ? method.toUpperCase() : 'GET';
+  if (typeof method !== 'string') return 'GET';
+  // Every REST response passes here: @discordjs/rest's own method names need no new string.
+  for (const known of METHODS) if (method === known) return known;
+  return method.toUpperCase();
 }
 
 function shardOf(value: unknown): number {

@@ -7,7 +7,7 @@ import { HealthState } from '../health';
 import { type InteractionRecord, Lifecycle } from '../lifecycle';
 import { MetricsRecorder } from '../recorders/metrics-recorder';
 import { MetricRegistry } from '../registry';
-import { InteractionTracker } from './interactions';
+import { InteractionTracker, trackingKey } from './interactions';
 
 function setup(cap = 100) {
   const registry = new MetricRegistry();
@@ -113,5 +113,35 @@ describe('InteractionTracker', () => {
     tracker.receive(record('', 0));
     expect(recording.events).toEqual(['received  ping', 'finished  unanswered']);
     expect(tracker.size).toBe(0);
+  });
+
+  it('matches a snowflake answered through a fresh copy of its id, and never another with the same key', () => {
+    const { tracker, recording } = setup();
+    const a = '1400000000000000123';
+    const b = '2400000000000000123'; // the same last 15 digits: one key, two interactions
+    tracker.receive(record(a, 0));
+    const fromPath = `/interactions/${a}/tok/callback`.slice(14, 14 + a.length);
+    tracker.answered(fromPath, 100);
+    expect(recording.about(a)).toEqual([`received ${a} ping`, `responded ${a}`, `finished ${a} answered`]);
+
+    tracker.receive(record(a, 200));
+    tracker.receive(record(b, 300));
+    // The one it displaced can never be matched again: finished at once, unanswered.
+    expect(recording.events.at(-1)).toBe(`finished ${a} unanswered`);
+    tracker.answered(a, 400);
+    expect(recording.events.at(-1)).toBe(`finished ${a} unanswered`);
+    expect(tracker.get(a)).toBeUndefined();
+    expect(tracker.get(b)?.id).toBe(b);
+    tracker.answered(b, 500);
+    expect(recording.events.at(-1)).toBe(`finished ${b} answered`);
+    expect(tracker.size).toBe(0);
+  });
+
+  it('keys snowflakes by number and anything else by the string', () => {
+    expect(trackingKey('1400000000000000123')).toBe(123);
+    expect(trackingKey('1234567890123456789')).toBe(567_890_123_456_789);
+    expect(trackingKey('0')).toBe(0);
+    expect(trackingKey('12a')).toBe('12a');
+    expect(trackingKey('')).toBe('');
   });
 });

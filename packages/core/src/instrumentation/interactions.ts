@@ -12,8 +12,8 @@ export const LATE_MEMORY_MS = 60_000;
  * interaction is finished exactly once.
  */
 export class InteractionTracker {
-  private readonly inFlight: BoundedTimerMap<string, InteractionRecord>;
-  private readonly late: BoundedTimerMap<string, InteractionRecord>;
+  private readonly inFlight: BoundedTimerMap<TrackingKey, InteractionRecord>;
+  private readonly late: BoundedTimerMap<TrackingKey, InteractionRecord>;
 
   constructor(
     cap: number,
@@ -21,7 +21,7 @@ export class InteractionTracker {
     onEvict: () => void,
     private readonly lateMemoryMs = LATE_MEMORY_MS,
   ) {
-    const evict = (_id: string, record: InteractionRecord) => {
+    const evict = (_key: TrackingKey, record: InteractionRecord) => {
       onEvict();
       this.lifecycle.interactionFinished?.(record, null);
     };
@@ -32,23 +32,39 @@ export class InteractionTracker {
   receive(record: InteractionRecord): void {
     this.lifecycle.interactionReceived?.(record);
     // Without an id no response can be matched to it: it is finished at once, unanswered.
-    if (record.id === '') this.lifecycle.interactionFinished?.(record, null);
-    else this.inFlight.start(record.id, record);
+    if (record.id === '') {
+      this.lifecycle.interactionFinished?.(record, null);
+      return;
+    }
+    const key = trackingKey(record.id);
+    // The same key again (the same id re-emitted): the one it replaces can never be matched now.
+    const replaced = this.inFlight.take(key);
+    if (replaced !== undefined) this.lifecycle.interactionFinished?.(replaced, null);
+    this.inFlight.start(key, record);
   }
 
   /** An interaction Argus still tracks (in flight or late), for command records. */
   get(id: string): InteractionRecord | undefined {
-    return this.inFlight.peek(id) ?? this.late.peek(id);
+    const key = trackingKey(id);
+    const record = this.inFlight.peek(key) ?? this.late.peek(key);
+    return record?.id === id ? record : undefined;
   }
 
   answered(id: string, now: number): void {
     const { lifecycle } = this;
-    let record = this.inFlight.take(id);
-    // Late, but before a sweep moved it: it missed the deadline all the same.
-    if (record && now - record.receivedAt > RESPONSE_DEADLINE_MS)
-      lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
-    record ??= this.late.take(id);
-    if (!record) return;
+    const key = trackingKey(id);
+    let record = this.inFlight.peek(key);
+    if (record !== undefined) {
+      if (record.id !== id) return;
+      this.inFlight.take(key);
+      // Late, but before a sweep moved it: it missed the deadline all the same.
+      if (now - record.receivedAt > RESPONSE_DEADLINE_MS)
+        lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
+    } else {
+      record = this.late.peek(key);
+      if (record === undefined || record.id !== id) return;
+      this.late.take(key);
+    }
     lifecycle.interactionResponded?.(record, now);
     lifecycle.interactionFinished?.(record, now);
   }
@@ -56,9 +72,9 @@ export class InteractionTracker {
   /** Publishes missed deadlines, and finishes interactions that stayed unanswered too long. */
   sweep(now: number): void {
     const { lifecycle } = this;
-    for (const [id, record] of this.inFlight.drainWhile((r) => now - r.receivedAt > RESPONSE_DEADLINE_MS)) {
+    for (const [key, record] of this.inFlight.drainWhile((r) => now - r.receivedAt > RESPONSE_DEADLINE_MS)) {
       lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
-      this.late.start(id, record);
+      this.late.start(key, record);
     }
     for (const [, record] of this.late.drainWhile((r) => now - r.receivedAt > this.lateMemoryMs)) {
       lifecycle.interactionFinished?.(record, null);
@@ -73,4 +89,23 @@ export class InteractionTracker {
     this.inFlight.clear();
     this.late.clear();
   }
+}
+
+type TrackingKey = number | string;
+
+/**
+ * What an interaction is tracked under: a snowflake's last 15 digits as a number, anything else
+ * the id itself. Each callback path yields a fresh id string, and hashing it for a lookup costs
+ * several times a number's; two snowflakes less than 10^15 apart (days of Discord time, against
+ * the minute an interaction is tracked) never share a key, and every lookup checks the full id.
+ */
+export function trackingKey(id: string): TrackingKey {
+  const length = id.length;
+  let key = 0;
+  for (let i = length > 15 ? length - 15 : 0; i < length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return id;
+    key = key * 10 + digit;
+  }
+  return length === 0 ? id : key;
 }
