@@ -2,7 +2,8 @@
 // discord.js Client on the simulator) plays the chaos scenario with alerts evaluated every second;
 // Prometheus scrapes it every second and evaluates deploy/'s generated rule file every second.
 // Both are polled for the same minute, and every alert either side raised must have been raised
-// by the other, in the same state, within the documented tolerance (README: "Tolerance").
+// by the other, in the same state, within the documented tolerance (README: "Tolerance"); an alert
+// one side held for less than the tolerance and then resolved (a blip) is listed, not required.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,8 @@ type State = 'pending' | 'firing';
 interface Seen {
   pending?: number;
   firing?: number;
+  /** The last poll that saw the series active, in either state. */
+  last: number;
 }
 
 function keyOf(labels: Record<string, string>): string {
@@ -59,10 +62,20 @@ function keyOf(labels: Record<string, string>): string {
 }
 
 function note(into: Map<string, Seen>, key: string, state: State, at: number): void {
-  const seen = into.get(key) ?? {};
+  const seen = into.get(key) ?? { last: at };
   if (state === 'firing') seen.pending ??= at;
   seen[state] ??= at;
+  seen.last = at;
   into.set(key, seen);
+}
+
+/**
+ * Active for less than the tolerance and over before the watch ended: a condition that crossed its
+ * threshold for a moment. Each side samples at its own instants, so the other may never see it.
+ */
+function blip(seen: Seen, end: number): boolean {
+  const first = seen.pending ?? seen.firing ?? seen.last;
+  return seen.last - first < TOLERANCE_MS && end - seen.last > 2_000;
 }
 
 const post = (url: string, body: unknown) =>
@@ -131,16 +144,24 @@ it('raises the same alerts as Prometheus 2.42 on the same scrape, within the tol
   expect(botFired.some((key) => key.includes('"DiscordGlobalRateLimited"'))).toBe(true);
 
   const disagreements: string[] = [];
+  const blips: string[] = [];
+  let compared = 0;
   const compare = (from: Map<string, Seen>, to: Map<string, Seen>, fromName: string, toName: string) => {
     for (const [key, seen] of from) {
       if (Object.keys(STARTUP_SENSITIVE).some((name) => key.includes(`"alertname","${name}"`))) continue;
+      if (blip(seen, end) && !to.has(key)) {
+        blips.push(`${fromName} only, for ${seen.last - (seen.pending ?? seen.last)} ms: ${key}`);
+        continue;
+      }
+      compared++;
       for (const state of ['pending', 'firing'] as const) {
         const at = seen[state];
         if (at === undefined || end - at < TOLERANCE_MS) continue; // too late for the other side to show it
         const other = to.get(key)?.[state];
         if (other === undefined || Math.abs(other - at) > TOLERANCE_MS) {
           disagreements.push(
-            `${key} ${state}: ${fromName} at +${at - started} ms, ${toName} ${other === undefined ? 'never' : `at +${other - started} ms`}`,
+            `${key} ${state}: ${fromName} at +${at - started} ms (active until +${seen.last - started} ms), ` +
+              `${toName} ${other === undefined ? 'never' : `at +${other - started} ms`}`,
           );
         }
       }
@@ -148,10 +169,19 @@ it('raises the same alerts as Prometheus 2.42 on the same scrape, within the tol
   };
   compare(inPrometheus, inBot, 'Prometheus', 'bot');
   compare(inBot, inPrometheus, 'bot', 'Prometheus');
+  // How Prometheus' scrapes went over the watch: a failed or slow scrape shifts its states.
+  const window = `${Math.ceil((end - started) / 1000)}s`;
+  const [lowestUp] = await prometheus.query(`min_over_time(up{job="argus"}[${window}])`);
+  const [slowest] = await prometheus.query(`max_over_time(scrape_duration_seconds{job="argus"}[${window}])`);
   console.info(
-    `agreement: ${inPrometheus.size} alert series in Prometheus, ${inBot.size} in the bot: ${names(inBot).join(', ')}`,
+    `scrapes: lowest up ${lowestUp?.value[1]}, slowest ${slowest?.value[1]} s\n` +
+      `agreement: ${inPrometheus.size} alert series in Prometheus, ${inBot.size} in the bot: ${names(inBot).join(', ')}` +
+      (blips.length > 0 ? `\nseen by one side only, for less than the tolerance:\n${blips.join('\n')}` : ''),
   );
-  expect(disagreements).toEqual([]);
+  // Blips aside, the comparison still covers what chaos raises.
+  expect(compared).toBeGreaterThanOrEqual(2 * 15);
+  // As text, so a failure says which alert and when, not `[ Array(1) ]`.
+  expect(disagreements.join('\n')).toBe('');
   // The alerts left out above are still evaluated by Prometheus on the same data (no label mismatch).
   for (const name of Object.keys(STARTUP_SENSITIVE)) {
     const rule = argusRules()
