@@ -145,6 +145,9 @@ export const tracingInteraction: Workload = {
     '@argus/tracing on the lifecycle seam vs a hand-written instrumentation making the same span, same SDK, sampled and not.',
   unit: 'ns/op',
   baseline: 'hand-written, sampled',
+  // The SDK's allocations make single rounds noisy (GC lands where it lands): more and longer rounds.
+  rounds: 15,
+  roundMs: 250,
   setup() {
     const { interactions, requests } = fixtures();
     // What NodeSDK registers: handlers see the span through AsyncLocalStorage.

@@ -4,7 +4,11 @@
  * `onEvict` is told (it feeds `argus_timers_evicted_total`). Every operation is O(1).
  */
 export class BoundedTimerMap<K = string, V = number> {
-  private readonly map = new Map<K, V>();
+  /**
+   * Always holds SENTINEL first: a Map that empties shrinks its table and grows it again on the
+   * next insert, an allocation per entry for a bot with one interaction in flight at a time.
+   */
+  private readonly map = new Map<K | typeof SENTINEL, V>([[SENTINEL, undefined as V]]);
 
   constructor(
     readonly cap: number,
@@ -15,16 +19,17 @@ export class BoundedTimerMap<K = string, V = number> {
   }
 
   get size(): number {
-    return this.map.size;
+    return this.map.size - 1;
   }
 
   start(key: K, value: V): void {
-    if (this.map.size >= this.cap && !this.map.has(key)) {
-      // Map iteration order is insertion order, so the first key is the oldest.
-      const oldest = this.map.entries().next().value;
-      if (oldest) {
-        this.map.delete(oldest[0]);
-        this.onEvict(oldest[0], oldest[1]);
+    if (this.map.size - 1 >= this.cap && !this.map.has(key)) {
+      // Map iteration order is insertion order: after the sentinel, the first key is the oldest.
+      for (const [oldKey, oldValue] of this.map) {
+        if (oldKey === SENTINEL) continue;
+        this.map.delete(oldKey);
+        this.onEvict(oldKey, oldValue);
+        break;
       }
     }
     this.map.set(key, value);
@@ -47,6 +52,7 @@ export class BoundedTimerMap<K = string, V = number> {
    */
   *drainWhile(expired: (value: V) => boolean): Generator<[K, V]> {
     for (const [key, value] of this.map) {
+      if (key === SENTINEL) continue;
       if (!expired(value)) return;
       this.map.delete(key);
       yield [key, value];
@@ -55,5 +61,8 @@ export class BoundedTimerMap<K = string, V = number> {
 
   clear(): void {
     this.map.clear();
+    this.map.set(SENTINEL, undefined as V);
   }
 }
+
+const SENTINEL: unique symbol = Symbol('BoundedTimerMap.sentinel');

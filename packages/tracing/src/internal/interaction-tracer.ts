@@ -4,6 +4,7 @@
 // the span processor, off the bot's path.
 
 import {
+  BoundedTimerMap,
   type CommandRecord,
   INTERACTION_TYPES,
   type InteractionRecord,
@@ -69,7 +70,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   private readonly tracer: Tracer;
   private readonly options: InteractionTracerOptions;
   private readonly now: () => number;
-  private readonly open = new Map<InteractionRecord, OpenInteraction>();
+  private readonly open: BoundedTimerMap<InteractionRecord, OpenInteraction>;
   /** Commands with a span of their own (prefix commands, untracked interactions). */
   private readonly commandSpans = new WeakMap<CommandRecord, { span: Span; context: Context }>();
   /** Commands still running when their interaction's span was closed (given up on, evicted). */
@@ -82,13 +83,12 @@ export class InteractionTracer implements LifecycleSubscriber {
     this.options = options;
     this.tracer = options.tracer;
     this.now = options.now ?? (() => performance.now());
+    this.open = new BoundedTimerMap(options.maxOpen, (interaction, state) =>
+      this.end(interaction, state, this.now()),
+    );
   }
 
   interactionReceived(interaction: InteractionRecord): void {
-    if (this.open.size >= this.options.maxOpen) {
-      const [oldest, state] = this.open.entries().next().value as [InteractionRecord, OpenInteraction];
-      this.end(oldest, state, this.now());
-    }
     const type = INTERACTION_TYPES[interaction.typeIndex] ?? 'unknown';
     const attributes: Attributes = {
       'discord.interaction.type': type,
@@ -108,7 +108,8 @@ export class InteractionTracer implements LifecycleSubscriber {
       { kind: SpanKind.SERVER, startTime: hrTimeOf(interaction.receivedAt), attributes },
       ROOT_CONTEXT,
     );
-    this.open.set(interaction, {
+    // Past maxOpen the oldest is ended (the map's eviction).
+    this.open.start(interaction, {
       span,
       context: undefined,
       recording: span.isRecording(),
@@ -124,7 +125,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionResponded(interaction: InteractionRecord, at: number): void {
-    const state = this.open.get(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined || state.respondedAt !== null) return;
     state.respondedAt = at;
     if (!state.recording) {
@@ -143,7 +144,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionDeadlineMissed(interaction: InteractionRecord, at: number): void {
-    const state = this.open.get(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined || !state.recording) return;
     state.late = true;
     state.span.setAttribute(DEADLINE_MET, false);
@@ -151,7 +152,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionFinished(interaction: InteractionRecord, respondedAt: number | null): void {
-    const state = this.open.get(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined) return;
     // Given up on: no response will be seen any more, so the span closes now, handler or not.
     if (respondedAt === null) {
@@ -161,7 +162,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   commandStarted(command: CommandRecord): void {
-    const state = command.interaction ? this.open.get(command.interaction) : undefined;
+    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       state.running++;
       if (state.command === undefined) state.command = command;
@@ -187,14 +188,14 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
-    const state = this.open.get(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined) return run();
     state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
     return context.with(state.context, run);
   }
 
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    const state = command.interaction ? this.open.get(command.interaction) : undefined;
+    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
       // Usually already in it: the listener that calls the handler ran inside runInteraction.
@@ -208,7 +209,7 @@ export class InteractionTracer implements LifecycleSubscriber {
 
   commandFinished(command: CommandRecord, at: number, error: unknown): void {
     const interaction = command.interaction;
-    const tracked = interaction ? this.open.get(interaction) : undefined;
+    const tracked = interaction ? this.open.peek(interaction) : undefined;
     if (tracked !== undefined && detach(tracked, command)) {
       tracked.running--;
       tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
@@ -323,15 +324,16 @@ export class InteractionTracer implements LifecycleSubscriber {
     let span: Span | undefined;
     if ('kind' in subject) {
       span = this.commandSpans.get(subject)?.span;
-      if (span === undefined && subject.interaction) span = this.open.get(subject.interaction)?.span;
-    } else span = this.open.get(subject)?.span;
+      if (span === undefined && subject.interaction) span = this.open.peek(subject.interaction)?.span;
+    } else span = this.open.peek(subject)?.span;
     return span?.isRecording() ? span.spanContext().traceId : undefined;
   }
 
   /** Ends every span still open (at close). */
   endAll(): void {
     const at = this.now();
-    for (const [interaction, state] of [...this.open]) this.end(interaction, state, at);
+    for (const [interaction, state] of [...this.open.drainWhile(() => true)])
+      this.end(interaction, state, at);
   }
 
   private endIfDone(interaction: InteractionRecord, state: OpenInteraction): void {
@@ -341,7 +343,7 @@ export class InteractionTracer implements LifecycleSubscriber {
 
   private end(interaction: InteractionRecord, state: OpenInteraction, at: number): void {
     // Forget it first: a throwing span processor must not leave it open here.
-    this.open.delete(interaction);
+    this.open.take(interaction);
     if (state.ended) return;
     state.ended = true;
     // Handlers still running finish later, with nothing left to attach their end to.
