@@ -131,11 +131,17 @@ function listFailures(json) {
     const name = file.name.startsWith(root) ? file.name.slice(root.length + 1) : file.name;
     const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
     for (const a of failed) {
-      const first = String(a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      const first = String(a.failureMessages?.[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
       out.push(`${name} > ${a.fullName}${first ? `: ${first}` : ''}`);
     }
     if (failed.length === 0 && file.status === 'failed') {
-      out.push(`${name}: ${String(file.message ?? 'failed outside a test').split('\n')[0].slice(0, 300)}`);
+      out.push(
+        `${name}: ${String(file.message ?? 'failed outside a test')
+          .split('\n')[0]
+          .slice(0, 300)}`,
+      );
     }
   }
   return out;
