@@ -130,7 +130,7 @@ export class DiscordInstrumentation {
               observeCall(call, (error, failed) =>
                 finished(record, self.now(), failed ? (error ?? new Error('non-error thrown')) : undefined),
               );
-      return lifecycle.scoped ? lifecycle.runCommand(record, run) : run();
+      return lifecycle.runCommand(record, run);
     };
   }
 
@@ -251,24 +251,20 @@ export class DiscordInstrumentation {
         return undefined;
       }
     };
-    const type = read('type');
     const guild = read('guild') as { shardId?: unknown } | null | undefined;
     const user = read('user') as { id?: unknown } | null | undefined;
-    const id = read('id');
-    const guildId = read('guildId');
-    const channelId = read('channelId');
-    return {
-      id: typeof id === 'string' ? id : '',
+    return interactionRecordOf(
+      {
+        id: read('id'),
+        type: read('type'),
+        guildId: read('guildId'),
+        channelId: read('channelId'),
+        userId: this.guard.run('interactionCreate:user', () => user?.id),
+        shardId: this.guard.run('interactionCreate:shard', () => guild?.shardId),
+      },
+      this.guard.run('interactionCreate:command', () => commandLabel(interaction)) ?? 'none',
       receivedAt,
-      typeIndex: typeIndexOf(type),
-      command: this.guard.run('interactionCreate:command', () => commandLabel(interaction)) ?? 'none',
-      guildId: typeof guildId === 'string' ? guildId : null,
-      channelId: typeof channelId === 'string' ? channelId : null,
-      userId:
-        this.guard.run('interactionCreate:user', () => (typeof user?.id === 'string' ? user.id : null)) ??
-        null,
-      shard: this.guard.run('interactionCreate:shard', () => shardOf(guild?.shardId)) ?? 0,
-    };
+    );
   }
 
   private attachGateway(options: InstrumentationOptions): void {
@@ -534,17 +530,45 @@ function readInteraction(interaction: Interaction, receivedAt: number): Interact
     guild?: { shardId?: unknown } | null;
     user?: { id?: unknown } | null;
   };
-  const { id, guildId, channelId } = raw;
-  const userId = raw.user?.id;
+  return interactionRecordOf(
+    {
+      id: raw.id,
+      type: raw.type,
+      guildId: raw.guildId,
+      channelId: raw.channelId,
+      userId: raw.user?.id,
+      shardId: raw.guild?.shardId,
+    },
+    commandLabel(interaction),
+    receivedAt,
+  );
+}
+
+/** An interaction's fields as read, unchecked. */
+interface RawInteractionFields {
+  id: unknown;
+  type: unknown;
+  guildId: unknown;
+  channelId: unknown;
+  userId: unknown;
+  shardId: unknown;
+}
+
+/** The record from fields of any type: what is not as discord.js makes it becomes empty or 0. */
+function interactionRecordOf(
+  raw: RawInteractionFields,
+  command: string,
+  receivedAt: number,
+): InteractionRecord {
   return {
-    id: typeof id === 'string' ? id : '',
+    id: typeof raw.id === 'string' ? raw.id : '',
     receivedAt,
     typeIndex: typeIndexOf(raw.type),
-    command: commandLabel(interaction),
-    guildId: typeof guildId === 'string' ? guildId : null,
-    channelId: typeof channelId === 'string' ? channelId : null,
-    userId: typeof userId === 'string' ? userId : null,
-    shard: shardOf(raw.guild?.shardId),
+    command,
+    guildId: typeof raw.guildId === 'string' ? raw.guildId : null,
+    channelId: typeof raw.channelId === 'string' ? raw.channelId : null,
+    userId: typeof raw.userId === 'string' ? raw.userId : null,
+    shard: shardOf(raw.shardId),
   };
 }
 

@@ -47,9 +47,7 @@ interface OpenInteraction {
   context: Context | undefined;
   /** A span the sampler declined records nothing: skip the work of filling it. */
   readonly recording: boolean;
-  /** Wrapped handlers of this interaction still running. */
-  running: number;
-  /** The first of them (most interactions run one), then any others. */
+  /** Wrapped handlers of this interaction still running: the first (most run one), then others. */
   command: CommandRecord | undefined;
   moreCommands: Set<CommandRecord> | undefined;
   respondedAt: number | null;
@@ -113,7 +111,6 @@ export class InteractionTracer implements LifecycleSubscriber {
       span,
       context: undefined,
       recording: span.isRecording(),
-      running: 0,
       command: undefined,
       moreCommands: undefined,
       respondedAt: null,
@@ -164,7 +161,6 @@ export class InteractionTracer implements LifecycleSubscriber {
   commandStarted(command: CommandRecord): void {
     const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
-      state.running++;
       if (state.command === undefined) state.command = command;
       else {
         state.moreCommands ??= new Set();
@@ -190,17 +186,16 @@ export class InteractionTracer implements LifecycleSubscriber {
   runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
     const state = this.open.peek(interaction);
     if (state === undefined) return run();
-    state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
-    return context.with(state.context, run);
+    return context.with(contextOf(state), run);
   }
 
   runCommand<R>(command: CommandRecord, run: () => R): R {
     const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
-      state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+      const scope = contextOf(state);
       // Usually already in it: the listener that calls the handler ran inside runInteraction.
-      if (context.active() === state.context) return run();
-      return context.with(state.context, run);
+      if (context.active() === scope) return run();
+      return context.with(scope, run);
     }
     const own = this.commandSpans.get(command);
     if (own !== undefined) return context.with(own.context, run);
@@ -211,7 +206,6 @@ export class InteractionTracer implements LifecycleSubscriber {
     const interaction = command.interaction;
     const tracked = interaction ? this.open.peek(interaction) : undefined;
     if (tracked !== undefined && detach(tracked, command)) {
-      tracked.running--;
       tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
       if (error !== undefined) {
         tracked.failed = true;
@@ -229,19 +223,18 @@ export class InteractionTracer implements LifecycleSubscriber {
       return;
     }
     // A framework's event after the fact (Sapphire): no start was seen.
-    const state = tracked;
-    if (state !== undefined && !state.ended) {
-      state.handlerEndedAt = Math.max(state.handlerEndedAt, at);
+    if (tracked !== undefined && !tracked.ended) {
+      tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
       if (error !== undefined) {
-        state.failed = true;
-        fail(state.span, error, at);
+        tracked.failed = true;
+        fail(tracked.span, error, at);
       }
       return;
     }
     const span = this.tracer.startSpan(
       `discord.command ${command.command}`,
       {
-        kind: state ? SpanKind.INTERNAL : SpanKind.SERVER,
+        kind: tracked ? SpanKind.INTERNAL : SpanKind.SERVER,
         startTime: hrTimeOf(command.startedAt),
         attributes: {
           'discord.command.name': command.command,
@@ -250,7 +243,7 @@ export class InteractionTracer implements LifecycleSubscriber {
           'discord.cluster': this.options.clusterId,
         },
       },
-      state ? trace.setSpan(ROOT_CONTEXT, state.span) : ROOT_CONTEXT,
+      tracked ? trace.setSpan(ROOT_CONTEXT, tracked.span) : ROOT_CONTEXT,
     );
     if (error !== undefined) fail(span, error, at);
     span.end(hrTimeOf(at));
@@ -337,7 +330,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   private endIfDone(interaction: InteractionRecord, state: OpenInteraction): void {
-    if (state.ended || state.running > 0 || state.respondedAt === null) return;
+    if (state.ended || running(state) || state.respondedAt === null) return;
     this.end(interaction, state, Math.max(state.respondedAt, state.handlerEndedAt));
   }
 
@@ -347,7 +340,7 @@ export class InteractionTracer implements LifecycleSubscriber {
     if (state.ended) return;
     state.ended = true;
     // Handlers still running finish later, with nothing left to attach their end to.
-    if (state.running > 0) {
+    if (running(state)) {
       if (state.command !== undefined) this.orphans.add(state.command);
       if (state.moreCommands !== undefined) for (const c of state.moreCommands) this.orphans.add(c);
     }
@@ -382,6 +375,16 @@ export class InteractionTracer implements LifecycleSubscriber {
     if (this.options.channelIds && channel !== null) attributes['discord.channel.id'] = channel;
     if (this.options.userIds && user !== null) attributes['discord.user.id'] = user;
   }
+}
+
+function running(state: OpenInteraction): boolean {
+  return state.command !== undefined || (state.moreCommands?.size ?? 0) > 0;
+}
+
+/** The context that makes the interaction's span active, made on first use. */
+function contextOf(state: OpenInteraction): Context {
+  state.context ??= trace.setSpan(ROOT_CONTEXT, state.span);
+  return state.context;
 }
 
 /** Whether `command` ran attached to this interaction's span; it is no longer, after. */
