@@ -1,5 +1,6 @@
 import type { MetricsSnapshot } from '@argus/core';
 import { renderTemplate } from './internal/alert-template';
+import { childrenOf } from './internal/expr-children';
 import { SampleStore } from './internal/sample-store';
 import { durationSeconds, VectorEvaluator } from './internal/vector-eval';
 import { metricsRead } from './promql';
@@ -257,41 +258,12 @@ function longestWindow(
     longest = Math.max(longest, durationSeconds(w));
   };
   const walk = (n: AlertRule['condition'] | Expr): void => {
-    switch (n.kind) {
-      case 'sum-rate':
-      case 'sum-increase':
-      case 'quantile':
-      case 'avg-over-time':
-      case 'growth':
-        windowOf(n.window);
-        return;
-      case 'recorded': {
-        const definition = recordedBy.get(n.record);
-        if (definition) walk(definition.expr);
-        return;
-      }
-      case 'ratio':
-        walk(n.numerator);
-        walk(n.denominator);
-        return;
-      case 'with-cluster':
-      case 'only-if':
-        walk(n.expr);
-        return;
-      case 'threshold':
-        walk(n.expr);
-        return;
-      case 'compare':
-        walk(n.left);
-        walk(n.right);
-        return;
-      case 'all':
-      case 'any':
-        for (const c of n.of) walk(c);
-        return;
-      default:
-        return;
+    if ('window' in n) windowOf(n.window);
+    if (n.kind === 'recorded') {
+      const definition = recordedBy.get(n.record);
+      if (definition) walk(definition.expr);
     }
+    for (const child of childrenOf(n)) walk(child);
   };
   walk(node);
   return longest;

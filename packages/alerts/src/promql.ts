@@ -1,3 +1,4 @@
+import { childrenOf } from './internal/expr-children';
 import type { Condition, Expr, Selector } from './types';
 
 function selector({ metric, match }: Selector): string {
@@ -83,37 +84,18 @@ export function metricsRead(node: Expr | Condition): string[] {
       case 'age':
       case 'absent':
         out.add(n.metric);
-        return;
+        break;
       case 'quantile':
         out.add(`${n.metric}_bucket`);
-        return;
+        break;
       case 'recorded':
         out.add(n.record);
-        return;
-      case 'ratio':
-        walk(n.numerator);
-        walk(n.denominator);
-        return;
+        break;
       case 'with-cluster':
-        walk(n.expr);
         out.add(n.up);
-        return;
-      case 'only-if':
-        walk(n.expr);
-        walk(n.guard);
-        return;
-      case 'threshold':
-        walk(n.expr);
-        return;
-      case 'compare':
-        walk(n.left);
-        walk(n.right);
-        return;
-      case 'all':
-      case 'any':
-        for (const c of n.of) walk(c);
-        return;
+        break;
     }
+    for (const child of childrenOf(n)) walk(child);
   };
   walk(node);
   return [...out];
