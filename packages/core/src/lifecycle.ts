@@ -161,7 +161,11 @@ export class Lifecycle {
     const scopes = (method: ScopeName): Scope[] =>
       subscribers
         .filter((s) => typeof s[method] === 'function')
-        .map((subscriber) => ({ subscriber, method, hook: `lifecycle:${subscriber.name}` }));
+        .map((subscriber) => ({
+          enter: (subscriber[method] as Scope['enter']).bind(subscriber),
+          method,
+          hook: `lifecycle:${subscriber.name}`,
+        }));
     this.commandScopes = scopes('runCommand');
     this.interactionScopes = scopes('runInteraction');
     this.scoped = this.commandScopes.length > 0;
@@ -186,40 +190,54 @@ export class Lifecycle {
 
   /** `run` inside the scopes from `index` on: the first subscriber's scope is outermost. */
   private runFrom<S, R>(scopes: readonly Scope[], index: number, subject: S, run: () => R): R {
-    if (index >= scopes.length) return run();
-    const { subscriber, method, hook } = scopes[index]!;
+    const scope = scopes[index];
+    if (scope === undefined) return run();
     const inner = index + 1 === scopes.length ? run : () => this.runFrom(scopes, index + 1, subject, run);
-    let ran = false;
-    let failed = false;
-    let failure: unknown;
-    let result: R | undefined;
-    const once = (): R => {
-      if (ran) throw new Error(`${method} ran the handler twice`);
-      ran = true;
+    const call = new ScopedCall(inner, scope.method);
+    try {
+      scope.enter(subject, call.once);
+      if (call.state === NOT_RUN)
+        this.guard.report(scope.hook, new Error(`${scope.method} returned without running the handler`));
+    } catch (error) {
+      if (!(call.state === THREW && error === call.outcome)) this.guard.report(scope.hook, error);
+    }
+    if (call.state === NOT_RUN) return inner();
+    // Whatever the scope did, the bot sees exactly what its handler returned or threw.
+    if (call.state === THREW) throw call.outcome;
+    return call.outcome as R;
+  }
+}
+
+const NOT_RUN = 0;
+const RETURNED = 1;
+const THREW = 2;
+
+/** The handler as a scope receives it: runs at most once and keeps what it returned or threw. */
+class ScopedCall<R> {
+  state: typeof NOT_RUN | typeof RETURNED | typeof THREW = NOT_RUN;
+  outcome: unknown;
+  readonly once: () => R;
+
+  constructor(inner: () => R, method: ScopeName) {
+    this.once = (): R => {
+      if (this.state !== NOT_RUN) throw new Error(`${method} ran the handler twice`);
       try {
-        result = inner();
+        const result = inner();
+        this.state = RETURNED;
+        this.outcome = result;
+        return result;
       } catch (error) {
-        failed = true;
-        failure = error;
+        this.state = THREW;
+        this.outcome = error;
         throw error;
       }
-      return result;
     };
-    try {
-      (subscriber[method] as (subject: S, run: () => R) => R).call(subscriber, subject, once);
-      if (!ran) this.guard.report(hook, new Error(`${method} returned without running the handler`));
-    } catch (error) {
-      if (!(ran && failed && error === failure)) this.guard.report(hook, error);
-    }
-    if (!ran) return inner();
-    // Whatever the scope did, the bot sees exactly what its handler returned or threw.
-    if (failed) throw failure;
-    return result as R;
   }
 }
 
 interface Scope {
-  readonly subscriber: LifecycleSubscriber;
+  /** The subscriber's scope method, bound to it. */
+  readonly enter: (subject: unknown, run: () => unknown) => unknown;
   readonly method: ScopeName;
   readonly hook: string;
 }

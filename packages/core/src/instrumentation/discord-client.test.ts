@@ -79,13 +79,22 @@ describe('hostile shapes', () => {
     ]);
   });
 
-  it('survives REST events with missing or wrong fields', () => {
-    const { client, backend, errors } = attach();
-    client.rest.emit('response', null as never, null as never);
-    client.rest.emit('response', { method: 7, path: {} } as never, { status: '200' } as never);
+  it('survives REST responses and events with missing or wrong fields', async () => {
+    const client = new Client({ intents: [GatewayIntentBits.Guilds] });
+    // What the manager's request strategy resolves with, as no well-behaved one would.
+    const answers: unknown[] = [null, { status: '200' }, { status: 204 }];
+    const rest = client.rest as unknown as {
+      options: { makeRequest: (...args: unknown[]) => Promise<unknown> };
+    };
+    rest.options.makeRequest = async () => answers.shift();
+    const { backend, errors } = attachTo(client);
+    const request = rest.options.makeRequest;
+    await request('https://discord.com/api/v10/channels/1/messages', { method: 7 });
+    await request('https://discord.com/api/v10/channels/1/messages', {});
+    await request(42, undefined);
     client.rest.emit('rateLimited', null as never);
     expect(errors()).toEqual([]);
-    expect(backend.counters.get('discord_rest_responses_total{GET,/,unknown}')).toBe(2);
+    expect(backend.counters.get('discord_rest_responses_total{GET,/channels/:id/messages,unknown}')).toBe(2);
     expect(backend.counters.get('discord_ratelimits_total{user,GET,/}')).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ import {
 import { observeCall } from '../observe-call';
 import type { CounterHandle } from '../registry';
 import { InteractionTracker } from './interactions';
+import { observeRestResponses, restPathOf } from './rest-responses';
 
 const SWEEP_INTERVAL_MS = 500;
 /** The gateway event label for a dispatch whose type is not a string. */
@@ -55,7 +56,7 @@ export class DiscordInstrumentation {
   private readonly guard: FailOpenGuard;
   private readonly now: () => number;
   private readonly tracker: InteractionTracker;
-  private readonly listeners: [EventEmitter, string, (...args: unknown[]) => void][] = [];
+  private readonly listeners: [EventEmitter, string, (a?: unknown, b?: unknown) => void][] = [];
   private readonly channels: [string, (message: unknown) => void][] = [];
   private readonly requests = new WeakMap<object, RestRequestRecord>();
   private readonly gatewayHandles = new Map<string, CounterHandle>();
@@ -63,6 +64,7 @@ export class DiscordInstrumentation {
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
   private unwrapEmit: (() => void) | undefined;
+  private stopObservingRest: (() => void) | undefined;
 
   constructor(client: Client, options: InstrumentationOptions) {
     this.client = client;
@@ -140,6 +142,7 @@ export class DiscordInstrumentation {
     this.closed = true;
     clearInterval(this.sweeper);
     this.unwrapEmit?.();
+    this.stopObservingRest?.();
     for (const [emitter, event, listener] of this.listeners) emitter.off(event, listener);
     this.listeners.length = 0;
     for (const [name, fn] of this.channels) diagnostics.unsubscribe(name, fn);
@@ -155,9 +158,11 @@ export class DiscordInstrumentation {
     first = false,
   ): void {
     const guard = this.guard;
-    const listener = (...args: unknown[]) => {
+    const call = fn as (a: unknown, b: unknown) => void;
+    // Every hook reads at most two arguments; fixed ones spare each event a rest array.
+    const listener = (a?: unknown, b?: unknown) => {
       try {
-        fn(...(args as never[]));
+        call(a, b);
       } catch (error) {
         guard.report(hook, error);
       }
@@ -217,13 +222,16 @@ export class DiscordInstrumentation {
       }
       let record: InteractionRecord;
       try {
-        record = self.interactionRecord(args[1] as Interaction);
+        record = self.interactionRecord(a as Interaction);
         self.tracker.receive(record);
       } catch (error) {
         self.guard.report('interactionCreate', error);
         return Reflect.apply(original, this, args);
       }
-      return self.lifecycle.runInteraction(record, () => Reflect.apply(original, this, args));
+      return self.lifecycle.runInteraction(
+        record,
+        args.length === 2 ? () => original.call(this, event, a) : () => Reflect.apply(original, this, args),
+      );
     };
     client.emit = wrapper;
     this.unwrapEmit = () => {
@@ -354,23 +362,23 @@ export class DiscordInstrumentation {
   private attachRest(): void {
     const rest = this.client.rest as unknown as EventEmitter;
     const lifecycle = this.lifecycle;
-    this.on(
-      rest,
-      'response',
-      'rest:response',
-      (request: { method?: unknown; path?: unknown }, response: { status?: unknown }) => {
-        const status = typeof response?.status === 'number' ? response.status : 0;
-        const path = typeof request?.path === 'string' ? request.path : '';
-        const callback = status >= 200 && status < 300 ? callbackInteractionId(path) : undefined;
+    const tracker = this.tracker;
+    const guard = this.guard;
+    const api = () => (this.client.rest as unknown as { options?: { api?: unknown } }).options?.api;
+    this.stopObservingRest = observeRestResponses(
+      this.client,
+      (method, url, status) => {
+        const callback = status >= 200 && status < 300 ? callbackInteractionId(url) : undefined;
         // The callback route is most of an interaction's REST traffic: no parse for its label.
         if (lifecycle.restResponse)
           lifecycle.restResponse(
-            methodOf(request?.method),
-            callback !== undefined ? CALLBACK_ROUTE : routeTemplate(path),
+            methodOf(method),
+            callback !== undefined ? CALLBACK_ROUTE : routeTemplate(restPathOf(url, api())),
             status,
           );
-        if (callback !== undefined) this.tracker.answered(callback, this.now());
+        if (callback !== undefined) tracker.answered(callback, this.now());
       },
+      (error) => guard.report('rest:response', error),
     );
 
     this.on(

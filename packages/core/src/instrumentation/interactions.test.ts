@@ -37,6 +37,39 @@ const record = (id: string, receivedAt: number, command = 'ping'): InteractionRe
 });
 
 describe('InteractionTracker', () => {
+  it('finds an interaction only while it is tracked, the newest one included', () => {
+    const { tracker } = setup(2);
+    const first = record('1400000000000000001', 0);
+    tracker.receive(first);
+    expect(tracker.get(first.id)).toBe(first);
+    // Answered: no longer tracked, even though it was the newest received.
+    tracker.answered(first.id, 10);
+    expect(tracker.get(first.id)).toBeUndefined();
+
+    const late = record('1400000000000000002', 0);
+    tracker.receive(late);
+    tracker.sweep(3_500); // past the deadline: still tracked, as late
+    expect(tracker.get(late.id)).toBe(late);
+    tracker.sweep(61_000); // given up on
+    expect(tracker.get(late.id)).toBeUndefined();
+
+    // Evicted at the cap: the newest is the one that pushed it out, the evicted one is gone.
+    const a = record('1400000000000000003', 70_000);
+    const b = record('1400000000000000004', 70_000);
+    const c = record('1400000000000000005', 70_000);
+    tracker.receive(a);
+    tracker.receive(b);
+    tracker.receive(c);
+    expect(tracker.get(a.id)).toBeUndefined();
+    expect(tracker.get(c.id)).toBe(c);
+    // Re-received under the same id: the new record replaces the old one.
+    const again = record(c.id, 70_001);
+    tracker.receive(again);
+    expect(tracker.get(c.id)).toBe(again);
+    tracker.clear();
+    expect(tracker.get(again.id)).toBeUndefined();
+  });
+
   it('publishes receipt, response and finish once, and the recorder counts and times them', () => {
     const { tracker, backend, recording } = setup();
     tracker.receive(record('a', 1_000));

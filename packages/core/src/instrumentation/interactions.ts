@@ -14,6 +14,11 @@ export const LATE_MEMORY_MS = 60_000;
 export class InteractionTracker {
   private readonly inFlight: BoundedTimerMap<TrackingKey, InteractionRecord>;
   private readonly late: BoundedTimerMap<TrackingKey, InteractionRecord>;
+  /**
+   * The newest interaction while it is tracked: its handler usually runs right after receipt,
+   * and finding its record there needs no key or lookup.
+   */
+  private newest: InteractionRecord | undefined;
 
   constructor(
     cap: number,
@@ -22,6 +27,7 @@ export class InteractionTracker {
     private readonly lateMemoryMs = LATE_MEMORY_MS,
   ) {
     const evict = (_key: TrackingKey, record: InteractionRecord) => {
+      this.forget(record);
       onEvict();
       this.lifecycle.interactionFinished?.(record, null);
     };
@@ -39,12 +45,18 @@ export class InteractionTracker {
     const key = trackingKey(record.id);
     // The same key again (the same id re-emitted): the one it replaces can never be matched now.
     const replaced = this.inFlight.take(key);
-    if (replaced !== undefined) this.lifecycle.interactionFinished?.(replaced, null);
+    if (replaced !== undefined) {
+      this.forget(replaced);
+      this.lifecycle.interactionFinished?.(replaced, null);
+    }
     this.inFlight.start(key, record);
+    this.newest = record;
   }
 
   /** An interaction Argus still tracks (in flight or late), for command records. */
   get(id: string): InteractionRecord | undefined {
+    const newest = this.newest;
+    if (newest !== undefined && newest.id === id) return newest;
     const key = trackingKey(id);
     const record = this.inFlight.peek(key) ?? this.late.peek(key);
     return record?.id === id ? record : undefined;
@@ -65,6 +77,7 @@ export class InteractionTracker {
       if (record === undefined || record.id !== id) return;
       this.late.take(key);
     }
+    this.forget(record);
     lifecycle.interactionResponded?.(record, now);
     lifecycle.interactionFinished?.(record, now);
   }
@@ -77,6 +90,7 @@ export class InteractionTracker {
       this.late.start(key, record);
     }
     for (const [, record] of this.late.drainWhile((r) => now - r.receivedAt > this.lateMemoryMs)) {
+      this.forget(record);
       lifecycle.interactionFinished?.(record, null);
     }
   }
@@ -88,6 +102,12 @@ export class InteractionTracker {
   clear(): void {
     this.inFlight.clear();
     this.late.clear();
+    this.newest = undefined;
+  }
+
+  /** A record leaves tracking (answered, given up on, evicted, replaced). */
+  private forget(record: InteractionRecord): void {
+    if (this.newest === record) this.newest = undefined;
   }
 }
 

@@ -47,6 +47,16 @@ describe('routeTemplate', () => {
     ];
     for (const path of refused) expect(callbackInteractionId(path), path).toBeUndefined();
     expect(callbackInteractionId('/interactions/0/t/callback')).toBe('0');
+    // discord.js asks for `with_response` in the query; the query is not part of the shape.
+    expect(callbackInteractionId('/interactions/12/tok/callback?with_response=false')).toBe('12');
+    expect(callbackInteractionId('/interactions/12/tok/callback?next=/x/callback')).toBe('12');
+    expect(callbackInteractionId('/interactions/12/tok/callbacks?with_response=true')).toBeUndefined();
+    expect(callbackInteractionId('/interactions/12/tok?x=/callback')).toBeUndefined();
+    expect(callbackInteractionId('/channels/1?next=/interactions/12/tok/callback')).toBeUndefined();
+    // The request strategy sees whole URLs.
+    expect(
+      callbackInteractionId('https://discord.com/api/v10/interactions/12/tok/callback?with_response=false'),
+    ).toBe('12');
   });
 
   it('classifies statuses', () => {

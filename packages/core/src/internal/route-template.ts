@@ -22,19 +22,26 @@ export function routeTemplate(path: string): string {
   return route === '' ? '/' : route;
 }
 
-/** The interaction id of an initial-response route, or undefined for any other path. */
+/**
+ * The interaction id of an initial-response request, or undefined for any other. Takes a path
+ * or a whole URL: `…/interactions/<digits>/<token>/callback`, then perhaps a query string.
+ */
 export function callbackInteractionId(path: string): string | undefined {
-  // Checked on every REST response, and every interaction has one: scanned by hand, no regex.
-  // The shape is `…/interactions/<digits>/<token>/callback`.
-  if (!path.endsWith(CALLBACK)) return undefined;
+  // Checked on every REST response, and every interaction has one: scanned by hand, no regex,
+  // each part found by one native search.
   const at = path.indexOf(INTERACTIONS);
   if (at === -1) return undefined;
   const idStart = at + INTERACTIONS.length;
   const idEnd = path.indexOf('/', idStart);
-  const tokenEnd = path.length - CALLBACK.length;
-  // One non-empty token segment between the id and `/callback`.
-  if (idEnd <= idStart || idEnd + 1 >= tokenEnd || path.indexOf('/', idEnd + 1) !== tokenEnd)
-    return undefined;
+  if (idEnd <= idStart) return undefined;
+  // One non-empty token segment, then `/callback`, then the end or the query.
+  const tokenEnd = path.indexOf('/', idEnd + 1);
+  if (tokenEnd <= idEnd + 1 || path.indexOf(CALLBACK, tokenEnd) !== tokenEnd) return undefined;
+  const after = tokenEnd + CALLBACK.length;
+  if (after !== path.length && path.charCodeAt(after) !== QUESTION_MARK) return undefined;
+  // Nothing of it may be in a query string.
+  const query = path.indexOf('?');
+  if (query !== -1 && query < after) return undefined;
   for (let i = idStart; i < idEnd; i++) {
     const c = path.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
@@ -42,6 +49,14 @@ export function callbackInteractionId(path: string): string | undefined {
   return path.slice(idStart, idEnd);
 }
 
+const QUESTION_MARK = 63;
+
+/** `text.startsWith(part, at)`, several times faster on V8 for a short `part`. */
+export function matchesAt(text: string, part: string, at: number): boolean {
+  if (at < 0 || at + part.length > text.length) return false;
+  for (let i = 0; i < part.length; i++) if (text.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+  return true;
+}
 const CALLBACK = '/callback';
 const INTERACTIONS = '/interactions/';
 

@@ -76,6 +76,12 @@ export class InteractionTracer implements LifecycleSubscriber {
   private readonly restSpans = new WeakMap<RestRequestRecord, { span: Span; retry: RetryState }>();
   private readonly retries = new WeakMap<Span, Map<string, RetryState>>();
   private readonly notable = new NewestRing<NotableTrace>(NOTABLE_TRACES_KEPT);
+  /**
+   * The newest interaction's state while its span is open: delivery and the handler's start (and
+   * a synchronous handler's end) come right after receipt, and find it without a lookup.
+   */
+  private newest: InteractionRecord | undefined;
+  private newestState: OpenInteraction | undefined;
 
   constructor(options: InteractionTracerOptions) {
     this.options = options;
@@ -106,8 +112,7 @@ export class InteractionTracer implements LifecycleSubscriber {
       { kind: SpanKind.SERVER, startTime: hrTimeOf(interaction.receivedAt), attributes },
       ROOT_CONTEXT,
     );
-    // Past maxOpen the oldest is ended (the map's eviction).
-    this.open.start(interaction, {
+    const state: OpenInteraction = {
       span,
       context: undefined,
       recording: span.isRecording(),
@@ -118,11 +123,15 @@ export class InteractionTracer implements LifecycleSubscriber {
       ended: false,
       failed: false,
       late: false,
-    });
+    };
+    // Past maxOpen the oldest is ended (the map's eviction).
+    this.open.start(interaction, state);
+    this.newest = interaction;
+    this.newestState = state;
   }
 
   interactionResponded(interaction: InteractionRecord, at: number): void {
-    const state = this.open.peek(interaction);
+    const state = this.stateOf(interaction);
     if (state === undefined || state.respondedAt !== null) return;
     state.respondedAt = at;
     if (!state.recording) {
@@ -141,7 +150,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionDeadlineMissed(interaction: InteractionRecord, at: number): void {
-    const state = this.open.peek(interaction);
+    const state = this.stateOf(interaction);
     if (state === undefined || !state.recording) return;
     state.late = true;
     state.span.setAttribute(DEADLINE_MET, false);
@@ -149,7 +158,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionFinished(interaction: InteractionRecord, respondedAt: number | null): void {
-    const state = this.open.peek(interaction);
+    const state = this.stateOf(interaction);
     if (state === undefined) return;
     // Given up on: no response will be seen any more, so the span closes now, handler or not.
     if (respondedAt === null) {
@@ -159,7 +168,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   commandStarted(command: CommandRecord): void {
-    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
+    const state = command.interaction ? this.stateOf(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       if (state.command === undefined) state.command = command;
       else {
@@ -184,13 +193,13 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
-    const state = this.open.peek(interaction);
+    const state = this.stateOf(interaction);
     if (state === undefined) return run();
     return context.with(contextOf(state), run);
   }
 
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
+    const state = command.interaction ? this.stateOf(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       const scope = contextOf(state);
       // Usually already in it: the listener that calls the handler ran inside runInteraction.
@@ -204,7 +213,7 @@ export class InteractionTracer implements LifecycleSubscriber {
 
   commandFinished(command: CommandRecord, at: number, error: unknown): void {
     const interaction = command.interaction;
-    const tracked = interaction ? this.open.peek(interaction) : undefined;
+    const tracked = interaction ? this.stateOf(interaction) : undefined;
     if (tracked !== undefined && detach(tracked, command)) {
       tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
       if (error !== undefined) {
@@ -317,8 +326,8 @@ export class InteractionTracer implements LifecycleSubscriber {
     let span: Span | undefined;
     if ('kind' in subject) {
       span = this.commandSpans.get(subject)?.span;
-      if (span === undefined && subject.interaction) span = this.open.peek(subject.interaction)?.span;
-    } else span = this.open.peek(subject)?.span;
+      if (span === undefined && subject.interaction) span = this.stateOf(subject.interaction)?.span;
+    } else span = this.stateOf(subject)?.span;
     return span?.isRecording() ? span.spanContext().traceId : undefined;
   }
 
@@ -329,6 +338,10 @@ export class InteractionTracer implements LifecycleSubscriber {
       this.end(interaction, state, at);
   }
 
+  private stateOf(interaction: InteractionRecord): OpenInteraction | undefined {
+    return interaction === this.newest ? this.newestState : this.open.peek(interaction);
+  }
+
   private endIfDone(interaction: InteractionRecord, state: OpenInteraction): void {
     if (state.ended || running(state) || state.respondedAt === null) return;
     this.end(interaction, state, Math.max(state.respondedAt, state.handlerEndedAt));
@@ -337,6 +350,10 @@ export class InteractionTracer implements LifecycleSubscriber {
   private end(interaction: InteractionRecord, state: OpenInteraction, at: number): void {
     // Forget it first: a throwing span processor must not leave it open here.
     this.open.take(interaction);
+    if (interaction === this.newest) {
+      this.newest = undefined;
+      this.newestState = undefined;
+    }
     if (state.ended) return;
     state.ended = true;
     // Handlers still running finish later, with nothing left to attach their end to.
