@@ -18,6 +18,7 @@ import { memoryCatalogue } from './memory-catalogue';
 import { otlpExport, otlpHotPath } from './otlp';
 import { render10k } from './render-10k';
 import { renderCatalogue } from './render-catalogue';
+import { restRequest } from './rest-request';
 import { scrapeUnderLoad } from './scrape-under-load';
 import { shardingManager, shardingReport } from './sharding';
 import { sinkEnqueue } from './sink-enqueue';
@@ -40,6 +41,7 @@ export const workloads: readonly Workload[] = [
   startup,
   startupCold,
   e2eGateway,
+  restRequest,
   scrapeUnderLoad,
   sseViewers,
   bundleSize,

@@ -1,14 +1,23 @@
-// The interaction lifecycle: receipt (interactionCreate) → initial response (the REST `response`
-// event of the callback route) → the response-time histogram, as Argus sees it on a live bot.
+// The interaction lifecycle: receipt (interactionCreate) → initial response (the callback POST's
+// answer, as the REST manager's request strategy returns it) → the response-time histogram, as
+// Argus sees it on a live bot.
 //
 // In process: a real discord.js Client, never logged in. Each operation emits `interactionCreate`
 // with an interaction-like object (what discord.js hands listeners: id, type 2, commandName,
-// guildId, guild.shardId, isChatInputCommand() and options), then emits `response` on
-// `client.rest` as @discordjs/rest does after the callback POST. The baseline is an identical
-// client with no-op listeners on both events.
+// guildId, guild.shardId, isChatInputCommand() and options), then makes the callback request's
+// attempt as @discordjs/rest does: its strategy answers 204 at once, in process. The baseline is
+// an identical client with a no-op `interactionCreate` listener and a pass-through strategy
+// wrapper, the same way of seeing the response Argus uses.
 import { type Argus, argus } from '@argus/discordjs';
 import type { Client } from 'discord.js';
-import { ARGUS_INIT, offlineClient } from '../fixtures/discord';
+import {
+  ARGUS_INIT,
+  callbackRequest,
+  offlineClient,
+  type RestRequestStub,
+  restAttempt,
+  restStrategy,
+} from '../fixtures/discord';
 import { goals, type ResultRow, type Workload } from '../harness';
 import { prng } from '../measure';
 
@@ -46,23 +55,11 @@ class InteractionStub {
   }
 }
 
-/** The first argument of @discordjs/rest's `response` event. */
-interface RequestStub {
-  method: string;
-  path: string;
-  route: string;
-  options: Record<string, unknown>;
-  data: Record<string, unknown>;
-  retries: number;
-}
-
-const RESPONSE = { status: 204 };
-
-function fixtures(): { interactions: InteractionStub[]; requests: RequestStub[] } {
+function fixtures(): { interactions: InteractionStub[]; requests: RestRequestStub[] } {
   const random = prng(42);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const interactions: InteractionStub[] = [];
-  const requests: RequestStub[] = [];
+  const requests: RestRequestStub[] = [];
   let snowflake = 1_300_000_000_000_000_000n;
   for (let i = 0; i < POOL; i++) {
     snowflake += BigInt(1 + Math.floor(random() * 1e9));
@@ -73,14 +70,7 @@ function fixtures(): { interactions: InteractionStub[]; requests: RequestStub[] 
     const command = COMMANDS[Math.floor(random() * COMMANDS.length)]!;
     const guildId = String(1_100_000_000_000_000_000n + BigInt(i % 10));
     interactions.push(new InteractionStub(id, token, command, guildId, i % 2));
-    requests.push({
-      method: 'POST',
-      path: `/interactions/${id}/${token}/callback`,
-      route: '/interactions/:id/:token/callback',
-      options: {},
-      data: {},
-      retries: 0,
-    });
+    requests.push(callbackRequest(id, token));
   }
   return { interactions, requests };
 }
@@ -111,9 +101,13 @@ export const interactionLifecycle: Workload = {
     noOp.on('interactionCreate', () => {
       noOpCalls++;
     });
-    noOp.rest.on('response', () => {
-      noOpCalls++;
-    });
+    const strategy = restStrategy(noOp);
+    const send = strategy.makeRequest;
+    strategy.makeRequest = (url, init) =>
+      send(url, init).then((response) => {
+        noOpCalls++;
+        return response;
+      });
     const withArgus = offlineClient();
     clients.push(withArgus);
     const handle = argus(withArgus, ARGUS_INIT);
@@ -128,36 +122,33 @@ export const interactionLifecycle: Workload = {
       variants: [
         {
           name: 'no listeners (emit floor)',
-          run(n) {
-            const rest = bare.rest;
+          async run(n) {
             for (let i = 0; i < n; i++) {
               const k = i & (POOL - 1);
               bare.emit('interactionCreate', interactions[k] as never);
-              rest.emit('response', requests[k] as never, RESPONSE as never);
+              await restAttempt(bare, requests[k]!);
             }
           },
         },
         {
           name: NO_OP,
-          run(n) {
-            const rest = noOp.rest;
+          async run(n) {
             for (let i = 0; i < n; i++) {
               const k = i & (POOL - 1);
               noOp.emit('interactionCreate', interactions[k] as never);
-              rest.emit('response', requests[k] as never, RESPONSE as never);
+              await restAttempt(noOp, requests[k]!);
             }
           },
         },
         {
           name: 'argus',
           goal: goals.overheadBelow(1000, 'ns', 'no-op'),
-          run(n) {
+          async run(n) {
             answered += n;
-            const rest = withArgus.rest;
             for (let i = 0; i < n; i++) {
               const k = i & (POOL - 1);
               withArgus.emit('interactionCreate', interactions[k] as never);
-              rest.emit('response', requests[k] as never, RESPONSE as never);
+              await restAttempt(withArgus, requests[k]!);
             }
           },
         },

@@ -1,25 +1,41 @@
 // One traced interaction: receipt → a wrapped command handler run inside the interaction's span
 // → the callback response (the initial response event, the root span's end) → the span processor.
 // @argus/tracing on core's lifecycle seam against a minimal hand-written OpenTelemetry
-// instrumentation making the same span (same attributes, same event, the handler in its context)
-// with the same SDK, in the same run; each pair once sampled and once not sampled.
+// instrumentation making the same span (same attributes, same event, the handler in its context,
+// the end at the later of handler and response, errors marked) with the same SDK, in the same run;
+// each pair once sampled and once not sampled.
 //
-// In process: real discord.js Clients, never logged in; events are emitted by hand as in the
-// interaction-lifecycle workload. Both sides use the SDK's TracerProvider with Argus' span
+// In process: real discord.js Clients, never logged in; interactions are emitted by hand and the
+// callback request's attempt is made as in the interaction-lifecycle workload. The hand-written
+// instrumentation sees the answer as Argus does, by wrapping the REST manager's request strategy
+// (the REST `response` event would make @discordjs/rest clone every response). Both sides use the SDK's TracerProvider with Argus' span
 // processor and an exporter that accepts every batch (no network): sampled = ratio 1, every span
 // recorded and exported; not sampled = the provider's sampler records nothing.
 import { defineCatalogue, FailOpenGuard, HealthState, INTERACTION_TYPES, MetricRegistry } from '@argus/core';
 import { type DiscordInstrumentation, instrumentDiscordClient } from '@argus/core/discordjs';
 import { ArgusSpanProcessor, type Tracing, tracing } from '@argus/tracing';
-import { context, ROOT_CONTEXT, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AlwaysOffSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Client, Interaction } from 'discord.js';
-import { offlineClient } from '../fixtures/discord';
+import {
+  callbackRequest,
+  offlineClient,
+  type RestRequestStub,
+  restAttempt,
+  restStrategy,
+} from '../fixtures/discord';
 import { goals, type ResultRow, type Workload } from '../harness';
 
 const POOL = 256;
-const RESPONSE = { status: 204 };
 
 class InteractionStub {
   readonly type = 2;
@@ -40,12 +56,12 @@ class InteractionStub {
 
 function fixtures() {
   const interactions: InteractionStub[] = [];
-  const requests: { method: string; path: string; route: string }[] = [];
+  const requests: RestRequestStub[] = [];
   for (let i = 0; i < POOL; i++) {
     const id = String(1_400_000_000_000_000_000n + BigInt(i * 7919));
     const token = `aW50ZXJhY3Rpb246${'x'.repeat(160)}${i}`;
     interactions.push(new InteractionStub(id, token, i % 2 ? 'ping' : 'play', '1100000000000000000'));
-    requests.push({ method: 'POST', path: `/interactions/${id}/${token}/callback`, route: '' });
+    requests.push(callbackRequest(id, token));
   }
   return { interactions, requests };
 }
@@ -75,9 +91,27 @@ const handler = (interaction: Interaction) => {
   void interaction;
 };
 
-/** The same span as @argus/tracing makes, written by hand as a bot author would. */
+/**
+ * The same span as @argus/tracing makes, written by hand as a careful bot author would: the root
+ * span ends at the later of the handler's end and the initial response, and a handler that
+ * throws (or rejects) marks it as an error with an exception event.
+ */
 function handWritten(client: Client, tracer: Tracer): void {
-  const open = new Map<string, { span: Span; at: number }>();
+  interface Open {
+    readonly span: Span;
+    readonly at: number;
+    responded: boolean;
+    running: boolean;
+  }
+  const open = new Map<string, Open>();
+  const failed = (span: Span, error: unknown) => {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  };
+  const handlerEnded = (entry: Open) => {
+    entry.running = false;
+    if (entry.responded) entry.span.end();
+  };
   client.on('interactionCreate', (interaction: Interaction) => {
     const raw = interaction as unknown as InteractionStub;
     const at = performance.now();
@@ -97,12 +131,31 @@ function handWritten(client: Client, tracer: Tracer): void {
       },
       ROOT_CONTEXT,
     );
-    open.set(raw.id, { span, at });
-    context.with(trace.setSpan(ROOT_CONTEXT, span), handler, undefined, interaction);
+    const entry: Open = { span, at, responded: false, running: true };
+    open.set(raw.id, entry);
+    let result: unknown;
+    try {
+      result = context.with(trace.setSpan(ROOT_CONTEXT, span), handler, undefined, interaction);
+    } catch (error) {
+      failed(span, error);
+      handlerEnded(entry);
+      throw error;
+    }
+    if (result instanceof Promise)
+      result.then(
+        () => handlerEnded(entry),
+        (error: unknown) => {
+          failed(span, error);
+          handlerEnded(entry);
+        },
+      );
+    else handlerEnded(entry);
   });
-  client.rest.on('response', (request: { path: string }, response: { status: number }) => {
-    const match = /^\/interactions\/(\d+)\/[^/]+\/callback$/.exec(request.path);
-    if (match === null || response.status >= 300) return;
+  const strategy = restStrategy(client);
+  const send = strategy.makeRequest;
+  const answered = (url: string, status: number) => {
+    const match = CALLBACK.exec(url);
+    if (match === null || status >= 300) return;
     const entry = open.get(match[1]!);
     if (entry === undefined) return;
     open.delete(match[1]!);
@@ -110,9 +163,17 @@ function handWritten(client: Client, tracer: Tracer): void {
     entry.span.setAttribute('discord.response.latency_ms', latency);
     entry.span.setAttribute('discord.interaction.deadline_met', latency <= 3_000);
     entry.span.addEvent('discord.initial_response', { 'discord.response.latency_ms': latency });
-    entry.span.end();
-  });
+    entry.responded = true;
+    if (!entry.running) entry.span.end();
+  };
+  strategy.makeRequest = (url, init) =>
+    send(url, init).then((response) => {
+      answered(url, response.status);
+      return response;
+    });
 }
+
+const CALLBACK = /\/interactions\/(\d+)\/[^/?]+\/callback(?:\?|$)/;
 
 function withArgus(
   client: Client,
@@ -173,12 +234,11 @@ export const tracingInteraction: Workload = {
     const seamOnly = make();
     const c = withArgus(seamOnly, undefined);
 
-    const loop = (client: Client) => (n: number) => {
-      const rest = client.rest;
+    const loop = (client: Client) => async (n: number) => {
       for (let i = 0; i < n; i++) {
         const k = i & (POOL - 1);
         client.emit('interactionCreate', interactions[k] as never);
-        rest.emit('response', requests[k] as never, RESPONSE as never);
+        await restAttempt(client, requests[k]!);
       }
     };
     return {
