@@ -96,6 +96,21 @@ describe('observeRestResponses', () => {
     expect(seen).toEqual([]);
   });
 
+  it('passes through a strategy that answers without a promise', () => {
+    const { client, options } = clientAnswering([]);
+    const answer = { status: 200 };
+    options.makeRequest = (() => answer) as unknown as Strategy;
+    const seen: number[] = [];
+    const stop = observeRestResponses(
+      client,
+      (_m, _u, status) => seen.push(status),
+      () => {},
+    );
+    expect(options.makeRequest('https://discord.com/api/v10/gateway', { method: 'GET' })).toBe(answer);
+    expect(seen).toEqual([]);
+    stop();
+  });
+
   it('falls back to the response event on a manager without a request strategy', () => {
     const rest = new EventEmitter();
     const seen: [unknown, string, number][] = [];

@@ -42,7 +42,8 @@ export function observeRestResponses(
   let active = true;
   const wrapper: MakeRequest = function argusMakeRequest(this: unknown, url, init) {
     const pending = original.call(this, url, init);
-    if (!active || typeof url !== 'string') return pending;
+    // A strategy that answers without a promise is passed through, unseen, never broken.
+    if (!active || typeof url !== 'string' || typeof pending?.then !== 'function') return pending;
     // Rejections (network errors, aborts) pass through untouched: no response was seen.
     return pending.then((response) => {
       seen(url, init?.method, response?.status);
