@@ -20,6 +20,7 @@ import { collectGarbage } from '../measure';
 const BARE = 'REST, no listener';
 const LISTENER = 'REST, a no-op response listener';
 const ARGUS = 'REST, argus';
+const CONTROL = 'REST, no listener (A/A)';
 /** Requests in flight at once, as a busy bot has. */
 const CONCURRENCY = 4;
 const API_STUB = fileURLToPath(new URL('../child/discord-api-stub.mjs', import.meta.url));
@@ -95,16 +96,19 @@ export const restRequest: Workload = {
     const bare = await variant(BARE, () => {});
     const listener = await variant(LISTENER, (client) => client.rest.on('response', () => {}));
     const withArgus = await variant(ARGUS, (client) => handles.push(argus(client, ARGUS_INIT)));
+    // A second copy of the baseline: its ratio is the run's noise floor, and where rounds fall.
+    const control = await variant(CONTROL, () => {});
     return {
       notes: [
         `${requests} requests per round, ${CONCURRENCY} in flight; a message object (about 400 bytes) in each answer`,
       ],
-      variants: [bare, listener, withArgus],
+      variants: [bare, listener, withArgus, control],
       conclude(rows) {
         const median = (name: string) => rows.find((r) => r.variant === name)?.median ?? Number.NaN;
         return [
           `argus: ${(median(ARGUS) - median(BARE)).toFixed(1)} cpu-µs per request over no listener; ` +
-            `a response listener: ${(median(LISTENER) - median(BARE)).toFixed(1)}`,
+            `a response listener: ${(median(LISTENER) - median(BARE)).toFixed(1)}; ` +
+            `the A/A copy: ${(median(CONTROL) - median(BARE)).toFixed(1)}`,
           `check: ${sent} requests answered`,
         ];
       },
