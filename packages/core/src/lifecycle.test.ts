@@ -142,6 +142,29 @@ describe('Lifecycle', () => {
     expect(errors('lifecycle:runs twice')).toBe(1);
   });
 
+  it('never runs the handler again when a scope calls it after returning', async () => {
+    const { guard, errors } = counted();
+    let later: (() => unknown) | undefined;
+    const lifecycle = new Lifecycle(
+      [
+        {
+          name: 'deferred',
+          runCommand: <R>(_c: CommandRecord, run: () => R): R => {
+            later = run;
+            return undefined as R;
+          },
+        },
+      ],
+      guard,
+    );
+    let calls = 0;
+    expect(lifecycle.runCommand(command, () => ++calls)).toBe(1);
+    expect(() => later?.()).toThrow('ran the handler twice');
+    await Promise.resolve();
+    expect(calls).toBe(1);
+    expect(errors('lifecycle:deferred')).toBe(1);
+  });
+
   it('scopes the delivery of an interaction like a command: outermost first, exactly once', () => {
     const { guard, errors } = counted();
     const interaction: InteractionRecord = {

@@ -201,7 +201,11 @@ export class Lifecycle {
     } catch (error) {
       if (!(call.state === THREW && error === call.outcome)) this.guard.report(scope.hook, error);
     }
-    if (call.state === NOT_RUN) return inner();
+    if (call.state === NOT_RUN) {
+      // Spent: a scope that calls it later (a timer, a promise) must not run the handler again.
+      call.state = TAKEN_BACK;
+      return inner();
+    }
     // Whatever the scope did, the bot sees exactly what its handler returned or threw.
     if (call.state === THREW) throw call.outcome;
     return call.outcome as R;
@@ -211,10 +215,12 @@ export class Lifecycle {
 const NOT_RUN = 0;
 const RETURNED = 1;
 const THREW = 2;
+/** The scope returned without running it, so Argus ran the handler itself. */
+const TAKEN_BACK = 3;
 
 /** The handler as a scope receives it: runs at most once and keeps what it returned or threw. */
 class ScopedCall<R> {
-  state: typeof NOT_RUN | typeof RETURNED | typeof THREW = NOT_RUN;
+  state: typeof NOT_RUN | typeof RETURNED | typeof THREW | typeof TAKEN_BACK = NOT_RUN;
   outcome: unknown;
   readonly once: () => R;
 
