@@ -121,6 +121,23 @@ describe('InteractionTracker', () => {
     expect(backend.counters.get('discord_interactions_unanswered_total{application_command,slow}')).toBe(1);
   });
 
+  it('finishes a late interaction when its id is received again, so each record finishes once', () => {
+    const { tracker, recording } = setup();
+    tracker.receive(record('x', 0, 'first'));
+    tracker.sweep(3_500);
+    tracker.receive(record('x', 4_000, 'second'));
+    expect(recording.events).toEqual([
+      'received x first',
+      'deadline-missed x',
+      'received x second',
+      'finished x unanswered',
+    ]);
+    expect(tracker.size).toBe(1);
+    tracker.answered('x', 4_100);
+    expect(recording.events.slice(-2)).toEqual(['responded x', 'finished x answered']);
+    expect(tracker.size).toBe(0);
+  });
+
   it('finishes a never-answered interaction once it is given up on', () => {
     const { tracker, recording } = setup();
     tracker.receive(record('x', 0));

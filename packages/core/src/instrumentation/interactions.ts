@@ -44,7 +44,7 @@ export class InteractionTracker {
     }
     const key = trackingKey(record.id);
     // The same key again (the same id re-emitted): the one it replaces can never be matched now.
-    const replaced = this.inFlight.take(key);
+    const replaced = this.inFlight.take(key) ?? this.late.take(key);
     if (replaced !== undefined) {
       this.forget(replaced);
       this.lifecycle.interactionFinished?.(replaced, null);
