@@ -206,4 +206,56 @@ describe('Lifecycle', () => {
     expect(order).toEqual(['enter a 1', 'enter b 1', 'deliver', 'leave b', 'leave a']);
     expect(errors('lifecycle:broken')).toBe(1);
   });
+
+  it('skips the command scope of a subscriber whose interaction scope the handler already runs in', () => {
+    const interaction = (id: string): InteractionRecord => ({
+      id,
+      receivedAt: 0,
+      typeIndex: 2,
+      command: 'ping',
+      guildId: null,
+      channelId: null,
+      userId: null,
+      shard: 0,
+    });
+    const entered: string[] = [];
+    const both: LifecycleSubscriber = {
+      name: 'both',
+      runInteraction: (i, run) => {
+        entered.push(`both:interaction ${i.id}`);
+        return run();
+      },
+      runCommand: (c, run) => {
+        entered.push(`both:command ${c.interaction?.id}`);
+        return run();
+      },
+    };
+    const commandsOnly: LifecycleSubscriber = {
+      name: 'commands-only',
+      runCommand: (c, run) => {
+        entered.push(`commands-only:command ${c.interaction?.id}`);
+        return run();
+      },
+    };
+    const lifecycle = new Lifecycle([both, commandsOnly], new FailOpenGuard());
+    const a = interaction('a');
+    const ran = (i: InteractionRecord) => lifecycle.runCommand({ ...command, interaction: i }, () => i.id);
+    let later: (() => string) | undefined;
+    lifecycle.runInteraction(a, () => {
+      expect(ran(a)).toBe('a');
+      // Another interaction's handler during this delivery is not in its scope.
+      expect(ran(interaction('b'))).toBe('b');
+      later = () => ran(a);
+    });
+    expect(entered).toEqual([
+      'both:interaction a',
+      'commands-only:command a',
+      'both:command b',
+      'commands-only:command b',
+    ]);
+    // After the delivery, the same interaction's handler enters every command scope again.
+    entered.length = 0;
+    expect(later?.()).toBe('a');
+    expect(entered).toEqual(['both:command a', 'commands-only:command a']);
+  });
 });

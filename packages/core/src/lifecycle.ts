@@ -93,7 +93,8 @@ export interface LifecycleSubscriber {
   /**
    * Runs the handler inside a scope of the subscriber's (an active span, say). Must call `run`
    * exactly once and return its result; if it throws before calling it, Argus runs the handler
-   * itself.
+   * itself. Not called for a handler that runs synchronously inside this subscriber's own
+   * `runInteraction` of the same interaction (a listener calling it): it is in that scope already.
    */
   runCommand?<R>(command: CommandRecord, run: () => R): R;
   /**
@@ -151,22 +152,27 @@ export class Lifecycle {
   /** Whether any subscriber runs the delivery of interactions in a scope (`runInteraction`). */
   readonly interactionScoped: boolean;
   private readonly commandScopes: readonly Scope[];
+  /** The command scopes of subscribers without an interaction scope of their own. */
+  private readonly commandScopesInDelivery: readonly Scope[];
   private readonly interactionScopes: readonly Scope[];
   private readonly guard: FailOpenGuard;
+  /** The interaction whose delivery runs inside every interaction scope right now, if any. */
+  private readonly delivery: Delivery = { current: undefined };
 
   constructor(subscribers: readonly LifecycleSubscriber[], guard: FailOpenGuard) {
     this.guard = guard;
     const self = this as unknown as Record<EventName, unknown>;
     for (const event of EVENTS) self[event] = fanOut(subscribers, event, guard);
-    const scopes = (method: ScopeName): Scope[] =>
+    const scopes = (method: ScopeName, also: (s: LifecycleSubscriber) => boolean = () => true): Scope[] =>
       subscribers
-        .filter((s) => typeof s[method] === 'function')
+        .filter((s) => typeof s[method] === 'function' && also(s))
         .map((subscriber) => ({
           enter: (subscriber[method] as Scope['enter']).bind(subscriber),
           method,
           hook: `lifecycle:${subscriber.name}`,
         }));
     this.commandScopes = scopes('runCommand');
+    this.commandScopesInDelivery = scopes('runCommand', (s) => typeof s.runInteraction !== 'function');
     this.interactionScopes = scopes('runInteraction');
     this.scoped = this.commandScopes.length > 0;
     this.interactionScoped = this.interactionScopes.length > 0;
@@ -180,20 +186,32 @@ export class Lifecycle {
 
   /** Runs a command handler inside every subscriber's scope; the handler runs exactly once. */
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    return this.runFrom(this.commandScopes, 0, command, run);
+    // A listener calling the handler during delivery: the interaction scopes are entered already.
+    const inDelivery = command.interaction !== undefined && command.interaction === this.delivery.current;
+    return this.runFrom(inDelivery ? this.commandScopesInDelivery : this.commandScopes, 0, command, run);
   }
 
   /** Runs the delivery of an interaction inside every subscriber's scope, exactly once. */
   runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
-    return this.runFrom(this.interactionScopes, 0, interaction, run);
+    return this.runFrom(this.interactionScopes, 0, interaction, run, interaction);
   }
 
-  /** `run` inside the scopes from `index` on: the first subscriber's scope is outermost. */
-  private runFrom<S, R>(scopes: readonly Scope[], index: number, subject: S, run: () => R): R {
+  /**
+   * `run` inside the scopes from `index` on: the first subscriber's scope is outermost. With
+   * `delivering`, the innermost call marks that interaction as delivered in every scope.
+   */
+  private runFrom<S, R>(
+    scopes: readonly Scope[],
+    index: number,
+    subject: S,
+    run: () => R,
+    delivering?: InteractionRecord,
+  ): R {
     const scope = scopes[index];
     if (scope === undefined) return run();
-    const inner = index + 1 === scopes.length ? run : () => this.runFrom(scopes, index + 1, subject, run);
-    const call = new ScopedCall(inner, scope.method);
+    const innermost = index + 1 === scopes.length;
+    const inner = innermost ? run : () => this.runFrom(scopes, index + 1, subject, run, delivering);
+    const call = new ScopedCall(inner, scope.method, innermost ? delivering : undefined, this.delivery);
     try {
       scope.enter(subject, call.once);
       if (call.state === NOT_RUN)
@@ -224,9 +242,17 @@ class ScopedCall<R> {
   outcome: unknown;
   readonly once: () => R;
 
-  constructor(inner: () => R, method: ScopeName) {
+  constructor(
+    inner: () => R,
+    method: ScopeName,
+    delivering: InteractionRecord | undefined,
+    delivery: Delivery,
+  ) {
     this.once = (): R => {
       if (this.state !== NOT_RUN) throw new Error(`${method} ran the handler twice`);
+      // Only while the scope runs it synchronously: a handler reached later re-enters its scopes.
+      const outer = delivery.current;
+      if (delivering !== undefined) delivery.current = delivering;
       try {
         const result = inner();
         this.state = RETURNED;
@@ -236,9 +262,15 @@ class ScopedCall<R> {
         this.state = THREW;
         this.outcome = error;
         throw error;
+      } finally {
+        delivery.current = outer;
       }
     };
   }
+}
+
+interface Delivery {
+  current: InteractionRecord | undefined;
 }
 
 interface Scope {
