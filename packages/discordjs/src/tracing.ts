@@ -106,6 +106,10 @@ export function createTracing(
   }
   subscriber.runCommand = <R>(command: CommandRecord, run: () => R): R =>
     target?.runCommand ? target.runCommand(command, run) : run();
+  // Declared up front (the seam reads its scopes once): plain interactionCreate listeners run
+  // inside the interaction's span as soon as the module is there.
+  subscriber.runInteraction = <R>(interaction: InteractionRecord, run: () => R): R =>
+    target?.runInteraction ? target.runInteraction(interaction, run) : run();
   return {
     subscriber: subscriber as unknown as LifecycleSubscriber,
     traceIdOf(subject) {

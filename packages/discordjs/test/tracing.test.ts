@@ -1,10 +1,16 @@
 // The zero-code path: argus(client, { enableTracing, tracingEndpoint }) loads @argus/tracing,
 // starts the SDK, traces the harness bot's interactions, shows the drop counter on /metrics and
 // flushes in close().
+import { createRequire } from 'node:module';
 import { until } from '@argus/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
 import { type Running, startBot } from './harness';
+
+// The OpenTelemetry API as @argus/tracing resolves it: the bot's own copy in a real install.
+const api: typeof import('@opentelemetry/api') = createRequire(
+  createRequire(import.meta.url).resolve('@argus/tracing'),
+)('@opentelemetry/api');
 
 let receiver: OtlpReceiver;
 let bot: Running;
@@ -46,6 +52,24 @@ describe('argus({ enableTracing })', () => {
     const exposition = await bot.scrape();
     for (const reason of ['pending_full', 'trace_too_large', 'queue_full', 'export_failed'])
       expect(exposition.value('argus_tracing_spans_dropped_total', { reason })).toBe(0);
+  });
+
+  it('runs a plain interactionCreate listener inside the interaction span, and nests its REST call', async () => {
+    const seen = new Map<string, string | undefined>();
+    bot.client.on('interactionCreate', (interaction) => {
+      if (interaction.isButton()) seen.set(interaction.id, api.trace.getActiveSpan()?.spanContext().traceId);
+    });
+    // The harness answers a button from a plain listener, not through wrapCommand.
+    const sent = bot.sim.sendInteraction({ type: 'button', customId: 'again' });
+    await sent.callback;
+    const root = await until(() =>
+      receiver.spans.find((s) => s.parentSpanId === '' && s.attributes['discord.interaction.id'] === sent.id),
+    );
+    expect(seen.get(sent.id)).toBe(root.traceId);
+    const callback = await until(() =>
+      receiver.trace(root.traceId).find((s) => s.name === 'POST /interactions/:id/:token/callback'),
+    );
+    expect(callback.parentSpanId).toBe(root.spanId);
   });
 
   it('lists a late interaction on /api/traces with its trace id, and the trace link in /api/config', async () => {
