@@ -84,8 +84,8 @@ export const interactionLifecycle: Workload = {
   name: 'interaction-lifecycle',
   title: 'Interaction lifecycle (receipt → response → histogram)',
   description:
-    "emit interactionCreate, then client.rest's response event for POST /interactions/:id/:token/callback (204), " +
-    'on a real discord.js Client (not logged in) with Argus attached; baseline: the same emits with no-op listeners.',
+    'emit interactionCreate, then the REST strategy answers POST /interactions/:id/:token/callback (204), ' +
+    'on a real discord.js Client (not logged in) with Argus attached; baseline: a no-op listener and a pass-through strategy wrapper.',
   unit: 'ns/op',
   baseline: NO_OP,
   reference: 'argus-dpy: 16 µs per interaction (full lifecycle)',

@@ -15,6 +15,7 @@ import { defineCatalogue, FailOpenGuard, HealthState, INTERACTION_TYPES, MetricR
 import { type DiscordInstrumentation, instrumentDiscordClient } from '@argus/core/discordjs';
 import { ArgusSpanProcessor, type Tracing, tracing } from '@argus/tracing';
 import {
+  type Attributes,
   context,
   ROOT_CONTEXT,
   type Span,
@@ -42,7 +43,10 @@ class InteractionStub {
   readonly guild = { shardId: 0 };
   readonly channelId = '1200000000000000001';
   readonly user = { id: '1300000000000000001' };
-  readonly options = { getSubcommandGroup: () => null, getSubcommand: () => null };
+  readonly options = {
+    getSubcommandGroup: (_required?: boolean): string | null => null,
+    getSubcommand: (_required?: boolean): string | null => null,
+  };
   constructor(
     readonly id: string,
     readonly token: string,
@@ -115,20 +119,26 @@ function handWritten(client: Client, tracer: Tracer): void {
   client.on('interactionCreate', (interaction: Interaction) => {
     const raw = interaction as unknown as InteractionStub;
     const at = performance.now();
+    // The span names the whole command ("config set"), as Argus' does.
+    let sub: string | null = null;
+    if (raw.isChatInputCommand()) {
+      const group = raw.options.getSubcommandGroup(false);
+      const leaf = raw.options.getSubcommand(false);
+      if (group || leaf) sub = group && leaf ? `${group} ${leaf}` : (group ?? leaf);
+    }
+    const attributes: Attributes = {
+      'discord.interaction.type': INTERACTION_TYPES[raw.type]!,
+      'discord.interaction.id': raw.id,
+      'discord.command.name': raw.commandName,
+      'discord.shard.id': raw.guild.shardId,
+      'discord.cluster': 'default',
+      'discord.guild.id': raw.guildId,
+      'discord.channel.id': raw.channelId,
+    };
+    if (sub !== null) attributes['discord.command.subcommand'] = sub;
     const span = tracer.startSpan(
-      `discord.interaction ${raw.commandName}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'discord.interaction.type': INTERACTION_TYPES[raw.type]!,
-          'discord.interaction.id': raw.id,
-          'discord.command.name': raw.commandName,
-          'discord.shard.id': raw.guild.shardId,
-          'discord.cluster': 'default',
-          'discord.guild.id': raw.guildId,
-          'discord.channel.id': raw.channelId,
-        },
-      },
+      `discord.interaction ${sub === null ? raw.commandName : `${raw.commandName} ${sub}`}`,
+      { kind: SpanKind.SERVER, attributes },
       ROOT_CONTEXT,
     );
     const entry: Open = { span, at, responded: false, running: true };

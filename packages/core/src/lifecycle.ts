@@ -186,9 +186,18 @@ export class Lifecycle {
 
   /** Runs a command handler inside every subscriber's scope; the handler runs exactly once. */
   runCommand<R>(command: CommandRecord, run: () => R): R {
+    return this.runFrom(this.commandScopesOf(command), 0, command, run);
+  }
+
+  /** Whether `runCommand` would enter any scope for this command (else it just calls `run`). */
+  entersCommandScope(command: CommandRecord): boolean {
+    return this.commandScopesOf(command).length > 0;
+  }
+
+  private commandScopesOf(command: CommandRecord): readonly Scope[] {
     // A listener calling the handler during delivery: the interaction scopes are entered already.
     const inDelivery = command.interaction !== undefined && command.interaction === this.delivery.current;
-    return this.runFrom(inDelivery ? this.commandScopesInDelivery : this.commandScopes, 0, command, run);
+    return inDelivery ? this.commandScopesInDelivery : this.commandScopes;
   }
 
   /** Runs the delivery of an interaction inside every subscriber's scope, exactly once. */

@@ -136,6 +136,16 @@ describe('a subscriber that scopes the delivery of interactions', () => {
     expect(raw).toEqual([[{ t: 'READY' }, 0], [{ t: 'READY' }], [], [1, 2, 3]]);
   });
 
+  it('delivers an interaction emitted with more arguments with all of them, inside the scope', () => {
+    const { scope, subscriber } = scoping();
+    const { client } = attach([subscriber]);
+    const heard: unknown[][] = [];
+    client.on('interactionCreate', (...args: unknown[]) => heard.push([scope.inside, ...args]));
+    (client.emit as (...args: unknown[]) => boolean)('interactionCreate', { id: '10', type: 2 }, 'extra', 3);
+    expect(heard).toEqual([[1, { id: '10', type: 2 }, 'extra', 3]]);
+    expect(scope.entered).toEqual(['10']);
+  });
+
   it('delivers exactly once when the scope throws, and counts it', () => {
     const broken: LifecycleSubscriber = {
       name: 'broken',

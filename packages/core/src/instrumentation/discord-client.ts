@@ -12,7 +12,7 @@ import {
   type LifecycleSubscriber,
   type RestRequestRecord,
 } from '../lifecycle';
-import { observeCall } from '../observe-call';
+import { observeApply } from '../observe-call';
 import type { CounterHandle } from '../registry';
 import { InteractionTracker } from './interactions';
 import { observeRestResponses, restPathOf } from './rest-responses';
@@ -114,6 +114,12 @@ export class DiscordInstrumentation {
       );
     };
     const lifecycle = self.lifecycle;
+    const finished = lifecycle.commandFinished;
+    const settled =
+      finished === undefined
+        ? undefined
+        : (record: CommandRecord, error: unknown, failed: boolean) =>
+            finished(record, self.now(), failed ? (error ?? new Error('non-error thrown')) : undefined);
     return function argusCommand(this: unknown, ...args: A): R {
       let record: CommandRecord;
       try {
@@ -123,16 +129,17 @@ export class DiscordInstrumentation {
         return handler.apply(this, args);
       }
       lifecycle.commandStarted?.(record);
-      const finished = lifecycle.commandFinished;
-      const call = () => handler.apply(this, args);
-      const run =
-        finished === undefined
-          ? call
-          : (): R =>
-              observeCall(call, (error, failed) =>
-                finished(record, self.now(), failed ? (error ?? new Error('non-error thrown')) : undefined),
-              );
-      return lifecycle.runCommand(record, run);
+      // Usually no scope to enter (none, or the interaction's is entered already): no closure.
+      if (!lifecycle.entersCommandScope(record))
+        return settled === undefined
+          ? handler.apply(this, args)
+          : observeApply(handler, this, args, record, settled);
+      return lifecycle.runCommand(
+        record,
+        settled === undefined
+          ? () => handler.apply(this, args)
+          : () => observeApply(handler, this, args, record, settled),
+      );
     };
   }
 
@@ -207,18 +214,16 @@ export class DiscordInstrumentation {
       a?: unknown,
       b?: unknown,
     ): boolean {
-      // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given.
-      const args = arguments;
+      // Only the count is read here, so no arguments object is made on the hot path; the rare
+      // other arities read them where they are forwarded.
+      // biome-ignore lint/complexity/noArguments: a rest parameter would allocate on every event.
+      const count = arguments.length;
       if (event !== 'interactionCreate' || self.closed) {
         // The hot path (every gateway dispatch): the common arities without materialising a copy.
-        switch (args.length) {
-          case 2:
-            return original.call(this, event, a);
-          case 3:
-            return original.call(this, event, a, b);
-          default:
-            return Reflect.apply(original, this, args);
-        }
+        if (count === 2) return original.call(this, event, a);
+        if (count === 3) return original.call(this, event, a, b);
+        // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given.
+        return Reflect.apply(original, this, arguments);
       }
       let record: InteractionRecord;
       try {
@@ -226,11 +231,13 @@ export class DiscordInstrumentation {
         self.tracker.receive(record);
       } catch (error) {
         self.guard.report('interactionCreate', error);
-        return Reflect.apply(original, this, args);
+        // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given.
+        return Reflect.apply(original, this, arguments);
       }
       return self.lifecycle.runInteraction(
         record,
-        args.length === 2 ? () => original.call(this, event, a) : () => Reflect.apply(original, this, args),
+        // biome-ignore lint/complexity/noArguments: forwards exactly the arguments given.
+        count === 2 ? () => original.call(this, event, a) : delivery(original, this, arguments),
       );
     };
     client.emit = wrapper;
@@ -489,6 +496,16 @@ export class DiscordInstrumentation {
       shard,
     };
   }
+}
+
+/** The delivery of an `emit` with other arguments than the event and the interaction. */
+function delivery(
+  emit: (event: string | symbol, ...args: unknown[]) => boolean,
+  thisArg: unknown,
+  args: IArguments,
+): () => boolean {
+  const copy = Array.from(args);
+  return () => Reflect.apply(emit, thisArg, copy);
 }
 
 const CALLBACK_ROUTE = '/interactions/:id/:token/callback';
