@@ -220,22 +220,45 @@ export class Lifecycle {
     if (scope === undefined) return run();
     const innermost = index + 1 === scopes.length;
     const inner = innermost ? run : () => this.runFrom(scopes, index + 1, subject, run, delivering);
-    const call = new ScopedCall(inner, scope.method, innermost ? delivering : undefined, this.delivery);
+    const mark = innermost ? delivering : undefined;
+    const delivery = this.delivery;
+    // The handler as the scope receives it: runs at most once and keeps what it returned or
+    // threw. One closure per run, its state in the closure's own variables.
+    let state = NOT_RUN as RunState;
+    let outcome: unknown;
+    const once = (): R => {
+      if (state !== NOT_RUN) throw new Error(`${scope.method} ran the handler twice`);
+      // Only while the scope runs it synchronously: a handler reached later re-enters its scopes.
+      const outer = delivery.current;
+      if (mark !== undefined) delivery.current = mark;
+      try {
+        const result = inner();
+        state = RETURNED;
+        outcome = result;
+        return result;
+      } catch (error) {
+        state = THREW;
+        outcome = error;
+        throw error;
+      } finally {
+        delivery.current = outer;
+      }
+    };
     try {
-      scope.enter(subject, call.once);
-      if (call.state === NOT_RUN)
+      scope.enter(subject, once);
+      if (state === NOT_RUN)
         this.guard.report(scope.hook, new Error(`${scope.method} returned without running the handler`));
     } catch (error) {
-      if (!(call.state === THREW && error === call.outcome)) this.guard.report(scope.hook, error);
+      if (!(state === THREW && error === outcome)) this.guard.report(scope.hook, error);
     }
-    if (call.state === NOT_RUN) {
+    if (state === NOT_RUN) {
       // Spent: a scope that calls it later (a timer, a promise) must not run the handler again.
-      call.state = TAKEN_BACK;
+      state = TAKEN_BACK;
       return inner();
     }
     // Whatever the scope did, the bot sees exactly what its handler returned or threw.
-    if (call.state === THREW) throw call.outcome;
-    return call.outcome as R;
+    if (state === THREW) throw outcome;
+    return outcome as R;
   }
 }
 
@@ -244,39 +267,7 @@ const RETURNED = 1;
 const THREW = 2;
 /** The scope returned without running it, so Argus ran the handler itself. */
 const TAKEN_BACK = 3;
-
-/** The handler as a scope receives it: runs at most once and keeps what it returned or threw. */
-class ScopedCall<R> {
-  state: typeof NOT_RUN | typeof RETURNED | typeof THREW | typeof TAKEN_BACK = NOT_RUN;
-  outcome: unknown;
-  readonly once: () => R;
-
-  constructor(
-    inner: () => R,
-    method: ScopeName,
-    delivering: InteractionRecord | undefined,
-    delivery: Delivery,
-  ) {
-    this.once = (): R => {
-      if (this.state !== NOT_RUN) throw new Error(`${method} ran the handler twice`);
-      // Only while the scope runs it synchronously: a handler reached later re-enters its scopes.
-      const outer = delivery.current;
-      if (delivering !== undefined) delivery.current = delivering;
-      try {
-        const result = inner();
-        this.state = RETURNED;
-        this.outcome = result;
-        return result;
-      } catch (error) {
-        this.state = THREW;
-        this.outcome = error;
-        throw error;
-      } finally {
-        delivery.current = outer;
-      }
-    };
-  }
-}
+type RunState = typeof NOT_RUN | typeof RETURNED | typeof THREW | typeof TAKEN_BACK;
 
 interface Delivery {
   current: InteractionRecord | undefined;

@@ -19,6 +19,7 @@ export class InteractionTracker {
    * and finding its record there needs no key or lookup.
    */
   private newest: InteractionRecord | undefined;
+  private newestKey: TrackingKey = '';
 
   constructor(
     cap: number,
@@ -51,6 +52,7 @@ export class InteractionTracker {
     }
     this.inFlight.start(key, record);
     this.newest = record;
+    this.newestKey = key;
   }
 
   /** An interaction Argus still tracks (in flight or late), for command records. */
@@ -64,7 +66,9 @@ export class InteractionTracker {
 
   answered(id: string, now: number): void {
     const { lifecycle } = this;
-    const key = trackingKey(id);
+    // Usually the answer to the newest interaction: its key is known, no digits to read.
+    const newest = this.newest;
+    const key = newest !== undefined && newest.id === id ? this.newestKey : trackingKey(id);
     let record = this.inFlight.peek(key);
     if (record !== undefined) {
       if (record.id !== id) return;

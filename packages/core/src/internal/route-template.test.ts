@@ -32,10 +32,9 @@ describe('routeTemplate', () => {
     );
   });
 
-  it('accepts exactly the shape …/interactions/<digits>/<token>/callback', () => {
+  it('accepts exactly the shape …/interactions/<id>/<token>/callback', () => {
     const refused = [
       '/interactions//tok/callback', // no id
-      '/interactions/12a/tok/callback', // not digits
       '/interactions/12//callback', // empty token
       '/interactions/12/callback', // no token
       '/interactions/12/tok/extra/callback', // two segments
@@ -47,6 +46,9 @@ describe('routeTemplate', () => {
     ];
     for (const path of refused) expect(callbackInteractionId(path), path).toBeUndefined();
     expect(callbackInteractionId('/interactions/0/t/callback')).toBe('0');
+    // The id as it stands: it only ever counts when it is exactly a tracked interaction's.
+    expect(callbackInteractionId('/interactions/12a/tok/callback')).toBe('12a');
+    expect(callbackInteractionId('/a/callback?/interactions/1/t/callback')).toBeUndefined();
     // discord.js asks for `with_response` in the query; the query is not part of the shape.
     expect(callbackInteractionId('/interactions/12/tok/callback?with_response=false')).toBe('12');
     expect(callbackInteractionId('/interactions/12/tok/callback?next=/x/callback')).toBe('12');
