@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../tracing/test/otlp-receiver';
 import { type Running, startBot } from './harness';
 
-// The OpenTelemetry API as @argus/tracing resolves it: the bot's own copy in a real install.
-const api: typeof import('@opentelemetry/api') = createRequire(
+// The OpenTelemetry API as @argus/tracing resolves it: the bot's own copy in a real install
+// (this package does not depend on it, so only the part used here is typed).
+const api: { trace: { getActiveSpan(): { spanContext(): { traceId: string } } | undefined } } = createRequire(
   createRequire(import.meta.url).resolve('@argus/tracing'),
 )('@opentelemetry/api');
 
