@@ -126,6 +126,27 @@ describe('cardinality guard', () => {
     expect(be.counters.get('argus_label_values_folded_total{cmd_total}')).toBe(2);
   });
 
+  it('counts a folded value at every lookup, in any position, and an admitted one never', () => {
+    const r = new MetricRegistry({ labelValueCap: 2 });
+    const be = new RecordingBackend();
+    r.attach(be);
+    r.define({ kind: 'counter', name: 'rest_total', help: 'h', labelNames: ['method', 'route'] });
+    const c = r.counter('rest_total');
+    for (const [method, route] of [
+      ['GET', '/a'],
+      ['POST', '/b'],
+      ['PUT', '/c'],
+      ['PUT', '/c'],
+      ['GET', '/b'],
+      ['GET', '/b'],
+    ] as const)
+      c.labels(method, route).inc();
+    expect(be.counters.get('rest_total{other,other}')).toBe(2);
+    expect(be.counters.get('rest_total{GET,/b}')).toBe(2);
+    // PUT and /c, twice each: four values past the cap.
+    expect(be.counters.get('argus_label_values_folded_total{rest_total}')).toBe(4);
+  });
+
   it('keeps memory bounded under a flood of distinct values', () => {
     const r = new MetricRegistry({ labelValueCap: 50 });
     const be = new RecordingBackend();

@@ -286,23 +286,33 @@ abstract class Family<H extends CounterHandle | HistogramHandle> {
         `${this.def.name} takes ${this.userLabels} label value(s) (${this.def.labelNames.slice(0, this.userLabels).join(', ')}), got ${values.length}`,
       );
     }
+    // A value found in the cache was admitted when it was stored: only a miss is checked
+    // against the cardinality guard (and a value past the cap misses, so it is counted each time).
     let node: Map<string, unknown> = this.cache;
-    for (let i = 0; i < values.length - 1; i++) {
-      const value = this.admit(i, values[i]!);
-      let next = node.get(value) as Map<string, unknown> | undefined;
-      if (!next) {
-        next = new Map();
-        node.set(value, next);
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        const value = this.admit(i, values[i]!);
+        next = node.get(value) as Map<string, unknown> | undefined;
+        if (next === undefined) {
+          next = new Map();
+          node.set(value, next);
+        }
       }
       node = next;
     }
-    const lastKey = values.length === 0 ? '' : this.admit(values.length - 1, values[values.length - 1]!);
-    let handle = node.get(lastKey) as H | undefined;
-    if (!handle) {
-      const full = [...this.pathValues(values), ...this.registry.defaultLabelValues];
-      handle = this.createHandle(full);
-      node.set(lastKey, handle);
-      this.handles.push(handle);
+    const raw = last === -1 ? '' : values[last]!;
+    let handle = node.get(raw) as H | undefined;
+    if (handle === undefined) {
+      const lastKey = last === -1 ? '' : this.admit(last, raw);
+      handle = node.get(lastKey) as H | undefined;
+      if (handle === undefined) {
+        const full = [...this.pathValues(values), ...this.registry.defaultLabelValues];
+        handle = this.createHandle(full);
+        node.set(lastKey, handle);
+        this.handles.push(handle);
+      }
     }
     return handle;
   }

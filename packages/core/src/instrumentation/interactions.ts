@@ -66,19 +66,21 @@ export class InteractionTracker {
 
   answered(id: string, now: number): void {
     const { lifecycle } = this;
-    // Usually the answer to the newest interaction: its key is known, no digits to read.
+    // Usually the answer to the newest interaction: its key is known, no digits to read, and
+    // the id (a slice of the request's URL, slow to compare) is compared once.
     const newest = this.newest;
-    const key = newest !== undefined && newest.id === id ? this.newestKey : trackingKey(id);
+    const matched = newest !== undefined && newest.id === id ? newest : undefined;
+    const key = matched !== undefined ? this.newestKey : trackingKey(id);
     let record = this.inFlight.peek(key);
     if (record !== undefined) {
-      if (record.id !== id) return;
+      if (record !== matched && record.id !== id) return;
       this.inFlight.take(key);
       // Late, but before a sweep moved it: it missed the deadline all the same.
       if (now - record.receivedAt > RESPONSE_DEADLINE_MS)
         lifecycle.interactionDeadlineMissed?.(record, record.receivedAt + RESPONSE_DEADLINE_MS);
     } else {
       record = this.late.peek(key);
-      if (record === undefined || record.id !== id) return;
+      if (record === undefined || (record !== matched && record.id !== id)) return;
       this.late.take(key);
     }
     this.forget(record);
