@@ -76,12 +76,6 @@ export class InteractionTracer implements LifecycleSubscriber {
   private readonly restSpans = new WeakMap<RestRequestRecord, { span: Span; retry: RetryState }>();
   private readonly retries = new WeakMap<Span, Map<string, RetryState>>();
   private readonly notable = new NewestRing<NotableTrace>(NOTABLE_TRACES_KEPT);
-  /**
-   * The newest interaction's state while its span is open: delivery and the handler's start (and
-   * a synchronous handler's end) come right after receipt, and find it without a lookup.
-   */
-  private newest: InteractionRecord | undefined;
-  private newestState: OpenInteraction | undefined;
 
   constructor(options: InteractionTracerOptions) {
     this.options = options;
@@ -112,7 +106,8 @@ export class InteractionTracer implements LifecycleSubscriber {
       { kind: SpanKind.SERVER, startTime: hrTimeOf(interaction.receivedAt), attributes },
       ROOT_CONTEXT,
     );
-    const state: OpenInteraction = {
+    // Past maxOpen the oldest is ended (the map's eviction).
+    this.open.start(interaction, {
       span,
       context: undefined,
       recording: span.isRecording(),
@@ -123,15 +118,11 @@ export class InteractionTracer implements LifecycleSubscriber {
       ended: false,
       failed: false,
       late: false,
-    };
-    // Past maxOpen the oldest is ended (the map's eviction).
-    this.open.start(interaction, state);
-    this.newest = interaction;
-    this.newestState = state;
+    });
   }
 
   interactionResponded(interaction: InteractionRecord, at: number): void {
-    const state = this.stateOf(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined || state.respondedAt !== null) return;
     state.respondedAt = at;
     if (!state.recording) {
@@ -150,7 +141,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionDeadlineMissed(interaction: InteractionRecord, at: number): void {
-    const state = this.stateOf(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined || !state.recording) return;
     state.late = true;
     state.span.setAttribute(DEADLINE_MET, false);
@@ -158,7 +149,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   interactionFinished(interaction: InteractionRecord, respondedAt: number | null): void {
-    const state = this.stateOf(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined) return;
     // Given up on: no response will be seen any more, so the span closes now, handler or not.
     if (respondedAt === null) {
@@ -168,7 +159,7 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   commandStarted(command: CommandRecord): void {
-    const state = command.interaction ? this.stateOf(command.interaction) : undefined;
+    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       if (state.command === undefined) state.command = command;
       else {
@@ -193,13 +184,13 @@ export class InteractionTracer implements LifecycleSubscriber {
   }
 
   runInteraction<R>(interaction: InteractionRecord, run: () => R): R {
-    const state = this.stateOf(interaction);
+    const state = this.open.peek(interaction);
     if (state === undefined) return run();
     return context.with(contextOf(state), run);
   }
 
   runCommand<R>(command: CommandRecord, run: () => R): R {
-    const state = command.interaction ? this.stateOf(command.interaction) : undefined;
+    const state = command.interaction ? this.open.peek(command.interaction) : undefined;
     if (state !== undefined && !state.ended) {
       const scope = contextOf(state);
       // Usually already in it: the listener that calls the handler ran inside runInteraction.
@@ -213,7 +204,7 @@ export class InteractionTracer implements LifecycleSubscriber {
 
   commandFinished(command: CommandRecord, at: number, error: unknown): void {
     const interaction = command.interaction;
-    const tracked = interaction ? this.stateOf(interaction) : undefined;
+    const tracked = interaction ? this.open.peek(interaction) : undefined;
     if (tracked !== undefined && detach(tracked, command)) {
       tracked.handlerEndedAt = Math.max(tracked.handlerEndedAt, at);
       if (error !== undefined) {
@@ -326,8 +317,8 @@ export class InteractionTracer implements LifecycleSubscriber {
     let span: Span | undefined;
     if ('kind' in subject) {
       span = this.commandSpans.get(subject)?.span;
-      if (span === undefined && subject.interaction) span = this.stateOf(subject.interaction)?.span;
-    } else span = this.stateOf(subject)?.span;
+      if (span === undefined && subject.interaction) span = this.open.peek(subject.interaction)?.span;
+    } else span = this.open.peek(subject)?.span;
     return span?.isRecording() ? span.spanContext().traceId : undefined;
   }
 
@@ -338,10 +329,6 @@ export class InteractionTracer implements LifecycleSubscriber {
       this.end(interaction, state, at);
   }
 
-  private stateOf(interaction: InteractionRecord): OpenInteraction | undefined {
-    return interaction === this.newest ? this.newestState : this.open.peek(interaction);
-  }
-
   private endIfDone(interaction: InteractionRecord, state: OpenInteraction): void {
     if (state.ended || running(state) || state.respondedAt === null) return;
     this.end(interaction, state, Math.max(state.respondedAt, state.handlerEndedAt));
@@ -350,10 +337,6 @@ export class InteractionTracer implements LifecycleSubscriber {
   private end(interaction: InteractionRecord, state: OpenInteraction, at: number): void {
     // Forget it first: a throwing span processor must not leave it open here.
     this.open.take(interaction);
-    if (interaction === this.newest) {
-      this.newest = undefined;
-      this.newestState = undefined;
-    }
     if (state.ended) return;
     state.ended = true;
     // Handlers still running finish later, with nothing left to attach their end to.
