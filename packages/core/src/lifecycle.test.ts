@@ -13,6 +13,17 @@ const command: CommandRecord = {
   shard: 0,
 };
 
+const interactionRecord = (id: string): InteractionRecord => ({
+  id,
+  receivedAt: 0,
+  typeIndex: 2,
+  command: 'ping',
+  guildId: null,
+  channelId: null,
+  userId: null,
+  shard: 0,
+});
+
 function counted() {
   const registry = new MetricRegistry();
   const backend = new RecordingBackend();
@@ -167,16 +178,7 @@ describe('Lifecycle', () => {
 
   it('scopes the delivery of an interaction like a command: outermost first, exactly once', () => {
     const { guard, errors } = counted();
-    const interaction: InteractionRecord = {
-      id: '1',
-      receivedAt: 0,
-      typeIndex: 2,
-      command: 'ping',
-      guildId: null,
-      channelId: null,
-      userId: null,
-      shard: 0,
-    };
+    const interaction = interactionRecord('1');
     const order: string[] = [];
     const scope = (name: string): LifecycleSubscriber => ({
       name,
@@ -208,16 +210,6 @@ describe('Lifecycle', () => {
   });
 
   it('skips the command scope of a subscriber whose interaction scope the handler already runs in', () => {
-    const interaction = (id: string): InteractionRecord => ({
-      id,
-      receivedAt: 0,
-      typeIndex: 2,
-      command: 'ping',
-      guildId: null,
-      channelId: null,
-      userId: null,
-      shard: 0,
-    });
     const entered: string[] = [];
     const both: LifecycleSubscriber = {
       name: 'both',
@@ -238,13 +230,13 @@ describe('Lifecycle', () => {
       },
     };
     const lifecycle = new Lifecycle([both, commandsOnly], new FailOpenGuard());
-    const a = interaction('a');
+    const a = interactionRecord('a');
     const ran = (i: InteractionRecord) => lifecycle.runCommand({ ...command, interaction: i }, () => i.id);
     let later: (() => string) | undefined;
     lifecycle.runInteraction(a, () => {
       expect(ran(a)).toBe('a');
       // Another interaction's handler during this delivery is not in its scope.
-      expect(ran(interaction('b'))).toBe('b');
+      expect(ran(interactionRecord('b'))).toBe('b');
       later = () => ran(a);
     });
     expect(entered).toEqual([
